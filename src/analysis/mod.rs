@@ -1,0 +1,265 @@
+//! Text analysis: from text to index terms, as a pipeline of small stages.
+//!
+//! Unicode word segmentation (UAX #29) splits the text; then, in order: apostrophe
+//! unification, lower-casing, French (and Italian) elisions, stop words, one-letter leftovers,
+//! Snowball stemming, accent folding. Numbers are kept: years matter in news.
+
+mod filters;
+
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+use unicode_segmentation::UnicodeSegmentation;
+
+pub use filters::{
+    DropSingleLetters, Elision, FoldAccents, Lowercase, Stem, StopWords, TokenFilter,
+    UnifyApostrophes,
+};
+pub(crate) use filters::{APOSTROPHES, fold_accents};
+
+use crate::language::Language;
+
+/// Which optional stages the default pipeline runs (for ablations and special corpora).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AnalysisOptions {
+    /// Snowball stemming (default on).
+    pub stemming: bool,
+    /// Stop-word removal (default on).
+    pub stop_words: bool,
+}
+
+impl Default for AnalysisOptions {
+    fn default() -> Self {
+        AnalysisOptions {
+            stemming: true,
+            stop_words: true,
+        }
+    }
+}
+
+/// A tokenizer followed by token filters, for one language.
+///
+/// # Examples
+/// ```
+/// use connexe::{Analyzer, Language};
+///
+/// let fr = Analyzer::for_language(Language::French);
+/// assert_eq!(fr.terms("L’Italie et l'État islamique"), vec!["ital", "etat", "islam"]);
+///
+/// // A custom pipeline: lower-case words only.
+/// let words = Analyzer::builder(Language::English).filter(connexe::analysis::Lowercase).build();
+/// assert_eq!(words.terms("The Rome talks"), vec!["the", "rome", "talks"]);
+/// ```
+#[derive(Debug)]
+pub struct Analyzer {
+    lang: Language,
+    filters: Vec<Box<dyn TokenFilter>>,
+}
+
+/// Builds an [`Analyzer`] one stage at a time.
+#[derive(Debug)]
+pub struct AnalyzerBuilder {
+    analyzer: Analyzer,
+}
+
+impl AnalyzerBuilder {
+    /// Appends a stage.
+    pub fn filter(mut self, filter: impl TokenFilter + 'static) -> Self {
+        self.analyzer.filters.push(Box::new(filter));
+        self
+    }
+
+    /// The analyzer.
+    pub fn build(self) -> Analyzer {
+        self.analyzer
+    }
+}
+
+impl Analyzer {
+    /// An analyzer with the tokenizer only; add stages with [`AnalyzerBuilder::filter`].
+    pub fn builder(lang: Language) -> AnalyzerBuilder {
+        AnalyzerBuilder {
+            analyzer: Analyzer {
+                lang,
+                filters: Vec::new(),
+            },
+        }
+    }
+
+    /// The default pipeline of `lang`.
+    pub fn for_language(lang: Language) -> Analyzer {
+        Analyzer::with_options(lang, AnalysisOptions::default())
+    }
+
+    /// The default pipeline of `lang`, with optional stages switched by `options`.
+    pub fn with_options(lang: Language, options: AnalysisOptions) -> Analyzer {
+        let mut builder = Analyzer::builder(lang)
+            .filter(UnifyApostrophes)
+            .filter(Lowercase)
+            .filter(Elision::new(lang));
+        if options.stop_words {
+            builder = builder.filter(StopWords::new(lang));
+        }
+        builder = builder.filter(DropSingleLetters);
+        if options.stemming
+            && let Some(stem) = Stem::new(lang)
+        {
+            builder = builder.filter(stem);
+        }
+        builder.filter(FoldAccents).build()
+    }
+
+    /// The language this analyzer is for.
+    pub fn language(&self) -> Language {
+        self.lang
+    }
+
+    /// Calls `sink(surface, term)` for every term of `text`, in text order: `surface` is the
+    /// word as written, `term` what the pipeline made of it.
+    pub fn analyze(&self, text: &str, mut sink: impl FnMut(&str, &str)) {
+        'words: for word in text.unicode_words() {
+            let mut token = Cow::Borrowed(word);
+            for filter in &self.filters {
+                match filter.filter(token) {
+                    Some(t) => token = t,
+                    None => continue 'words,
+                }
+            }
+            if !token.is_empty() {
+                sink(word, &token);
+            }
+        }
+    }
+
+    /// The terms of `text`, in order.
+    pub fn terms(&self, text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        self.analyze(text, |_, term| out.push(term.to_owned()));
+        out
+    }
+}
+
+/// One default analyzer per language, built on first use and shared.
+#[derive(Debug, Default)]
+pub(crate) struct Analyzers {
+    options: AnalysisOptions,
+    built: [OnceLock<Analyzer>; Language::ALL.len()],
+}
+
+impl Analyzers {
+    pub(crate) fn new(options: AnalysisOptions) -> Self {
+        Analyzers {
+            options,
+            built: Default::default(),
+        }
+    }
+
+    pub(crate) fn get(&self, lang: Language) -> &Analyzer {
+        self.built[lang as usize].get_or_init(|| Analyzer::with_options(lang, self.options))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Case {
+        name: &'static str,
+        lang: Language,
+        input: &'static str,
+        expected: &'static [&'static str],
+    }
+
+    macro_rules! cases {
+        ($($name:ident: $lang:ident, $input:expr => $expected:expr;)*) => {
+            &[$(Case { name: stringify!($name), lang: Language::$lang, input: $input, expected: &$expected }),*]
+        };
+    }
+
+    #[test]
+    fn default_pipelines() {
+        let cases: &[Case] = cases! {
+            fr_elisions_all_apostrophes: French, "l’Italie, l'Italie, lʼItalie, qu’il, jusqu'à, aujourd'hui" =>
+                ["ital", "ital", "ital", "aujourd'hui"];
+            fr_stop_words_and_stems: French, "Le Maroc mène une lutte acharnée contre le terrorisme" =>
+                ["maroc", "men", "lutt", "acharn", "contr", "terror"];
+            fr_accents_fold_after_stemming: French, "État ETAT Etat états" => ["etat", "etat", "etat", "etat"];
+            fr_numbers_kept: French, "Créée en 2014, 83 pays" => ["cre", "2014", "83", "pay"];
+            en_stems_and_possessive: English, "Apple's suppliers are preparing the iPads" =>
+                ["appl", "supplier", "prepar", "ipad"];
+            en_decimal_and_hyphen: English, "a 12.9-inch display" => ["12.9", "inch", "display"];
+            // Snowball's Arabic stemmer reads the initial و of وزير as "and".
+            ar_stop_words_and_stems: Arabic, "قال وزير الخارجية إن المحادثات في روما" =>
+                ["قال", "زير", "خارج", "محادث", "روم"];
+            ar_harakat_folded: Arabic, "وَزِير" => ["زير"];
+            pl_no_stemmer_stop_words_only: Polish, "Minister spraw zagranicznych i premier" =>
+                ["minister", "spraw", "zagranicznych", "premier"];
+            de_umlauts_after_stemming: German, "Die Außenminister trafen sich in Rom" =>
+                ["aussenminist", "traf", "rom"];
+            empty: French, "" => [];
+            punctuation_only: French, " ... !? « » " => [];
+        };
+        for case in cases {
+            let got = Analyzer::for_language(case.lang).terms(case.input);
+            assert_eq!(got, case.expected, "case {}", case.name);
+        }
+    }
+
+    /// Every stage must keep these promises: it never panics, never returns an empty token
+    /// from a non-empty one unless it drops it, and borrows text it leaves unchanged.
+    macro_rules! stage_conformance {
+        ($($name:ident: $stage:expr;)*) => {$(
+            #[test]
+            fn $name() {
+                let stage = $stage;
+                for input in ["", "a", "É", "l'", "'", "ǅemal", "straße", "12.9", "ﬁn", "قال", "தமிழ்", "x\u{0}y"] {
+                    match stage.filter(Cow::Borrowed(input)) {
+                        Some(out) => {
+                            assert!(input.is_empty() || !out.is_empty(), "{input:?} became empty");
+                            if out == input {
+                                assert!(matches!(out, Cow::Borrowed(_)), "{input:?} copied for nothing");
+                            }
+                        }
+                        None => {}
+                    }
+                }
+            }
+        )*};
+    }
+
+    stage_conformance! {
+        conformance_unify_apostrophes: UnifyApostrophes;
+        conformance_lowercase: Lowercase;
+        conformance_elision: Elision::new(Language::French);
+        conformance_stop_words: StopWords::new(Language::French);
+        conformance_single_letters: DropSingleLetters;
+        conformance_stem_fr: Stem::new(Language::French).unwrap();
+        conformance_stem_ta: Stem::new(Language::Tamil).unwrap();
+        conformance_fold_accents: FoldAccents;
+    }
+
+    #[test]
+    fn options_switch_stages() {
+        let raw = Analyzer::with_options(
+            Language::French,
+            AnalysisOptions {
+                stemming: false,
+                stop_words: false,
+            },
+        );
+        assert_eq!(raw.terms("Le Maroc mène"), vec!["le", "maroc", "mene"]);
+    }
+
+    #[test]
+    fn analyze_reports_surface_forms() {
+        let mut pairs = Vec::new();
+        Analyzer::for_language(Language::French)
+            .analyze("Les Marocains résidant", |s, t| pairs.push((s.to_owned(), t.to_owned())));
+        assert_eq!(
+            pairs,
+            vec![("Marocains".into(), "marocain".into()), ("résidant".into(), "resid".into())]
+        );
+    }
+}

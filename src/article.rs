@@ -1,0 +1,555 @@
+//! Articles, their validation, and reading them from JSON Lines with line numbers.
+
+use std::fmt;
+use std::io::BufRead;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{Map, Value};
+use time::format_description::well_known::Rfc3339;
+use time::{Date, OffsetDateTime};
+
+use crate::error::{Error, Result, quoted};
+use crate::language::Language;
+
+/// A news article as a CMS hands it over.
+///
+/// `body` is plain text; paragraphs are separated by blank lines (or by single newlines when
+/// the text has no blank line). Only `id`, `title` and `body` are required.
+///
+/// # Examples
+/// ```
+/// use connexe::{Article, Language};
+///
+/// let line = r#"{"id": "a1", "title": "Rome accueille la coalition", "body": "Texte.", "lang": "fr", "published": "2021-06-28"}"#;
+/// let article = Article::from_json(line).unwrap();
+/// assert_eq!(article.lang, Some(Language::French));
+/// assert_eq!(article.published.unwrap().to_string(), "2021-06-28T00:00:00Z");
+///
+/// let err = Article::from_json(r#"{"id": "a2", "body": "x"}"#).unwrap_err();
+/// assert_eq!(err.to_string(), "field `title`: missing");
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Article {
+    /// Unique id in the corpus (the CMS's own).
+    pub id: String,
+    /// Headline.
+    pub title: String,
+    /// Plain-text body, paragraphs separated by blank lines.
+    pub body: String,
+    /// Standfirst / chapeau, when the CMS has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lead: Option<String>,
+    /// Canonical URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Publication time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<Timestamp>,
+    /// Section or rubrique ("Politique", "Sport").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
+    /// Editorial tags.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// Named entities the CMS already knows (people, places, organisations).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub entities: Vec<String>,
+    /// Language; detected from the text when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<Language>,
+}
+
+impl Article {
+    /// An article with the three required fields and nothing else.
+    ///
+    /// # Examples
+    /// ```
+    /// let a = connexe::Article::new("a1", "Titre", "Corps.");
+    /// assert_eq!(a.id, "a1");
+    /// assert!(a.lang.is_none());
+    /// ```
+    pub fn new(id: impl Into<String>, title: impl Into<String>, body: impl Into<String>) -> Self {
+        Article {
+            id: id.into(),
+            title: title.into(),
+            body: body.into(),
+            ..Article::default()
+        }
+    }
+
+    /// Parses one JSON object, with errors that name the field and the value.
+    ///
+    /// Unknown fields are ignored; `null` counts as absent for optional fields.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Input`](crate::ErrorKind::Input) when the text is not a JSON object, a
+    /// required field is missing or empty, a field has the wrong type, the language code is
+    /// unknown or the date is malformed.
+    pub fn from_json(text: &str) -> Result<Article> {
+        let value: Value = serde_json::from_str(text)
+            .map_err(|e| Error::input(format!("invalid JSON: {e}")))?;
+        let Value::Object(map) = value else {
+            return Err(Error::input(format!(
+                "expected a JSON object, got {}",
+                type_name(&value)
+            )));
+        };
+        let article = Article {
+            id: required(&map, "id")?,
+            title: required(&map, "title")?,
+            body: string(&map, "body")?.ok_or_else(|| Error::bad_field("body", "missing"))?,
+            lead: string(&map, "lead")?,
+            url: string(&map, "url")?,
+            published: string(&map, "published")?
+                .map(|s| Timestamp::parse(&s).map_err(|msg| Error::bad_field("published", msg)))
+                .transpose()?,
+            section: string(&map, "section")?,
+            tags: strings(&map, "tags")?,
+            entities: strings(&map, "entities")?,
+            lang: string(&map, "lang")?
+                .map(|code| {
+                    code.parse::<Language>()
+                        .map_err(|e| Error::bad_field("lang", e.to_string()))
+                })
+                .transpose()?,
+        };
+        article.validate()?;
+        Ok(article)
+    }
+
+    /// Checks what a typed `Article` cannot: a non-blank id and title.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Input`](crate::ErrorKind::Input) naming the field.
+    pub fn validate(&self) -> Result<()> {
+        if self.id.trim().is_empty() {
+            return Err(Error::bad_field("id", "must not be empty"));
+        }
+        if self.title.trim().is_empty() {
+            return Err(Error::bad_field("title", "must not be empty"));
+        }
+        Ok(())
+    }
+
+    /// The body's paragraphs, trimmed, without empty ones: split at blank lines, or at every
+    /// newline when the body has no blank line.
+    ///
+    /// # Examples
+    /// ```
+    /// let a = connexe::Article::new("a", "t", "Un.\n\nDeux\nsuite.\n\n\nTrois.");
+    /// assert_eq!(a.paragraphs(), vec!["Un.", "Deux\nsuite.", "Trois."]);
+    /// let b = connexe::Article::new("b", "t", "Un.\nDeux.");
+    /// assert_eq!(b.paragraphs(), vec!["Un.", "Deux."]);
+    /// ```
+    pub fn paragraphs(&self) -> Vec<&str> {
+        let body = self.body.as_str();
+        let has_blank_line = body.trim().lines().any(|l| l.trim().is_empty());
+        let mut out = Vec::new();
+        if has_blank_line {
+            let mut start: Option<usize> = None;
+            let mut end = 0;
+            let mut offset = 0;
+            for line in body.split_inclusive('\n') {
+                if line.trim().is_empty() {
+                    if let Some(s) = start.take() {
+                        out.push(body[s..end].trim());
+                    }
+                } else {
+                    start.get_or_insert(offset);
+                    end = offset + line.len();
+                }
+                offset += line.len();
+            }
+            if let Some(s) = start {
+                out.push(body[s..end].trim());
+            }
+        } else {
+            out.extend(body.lines().map(str::trim).filter(|l| !l.is_empty()));
+        }
+        out
+    }
+}
+
+fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn short(value: &Value) -> String {
+    quoted(&value.to_string())
+}
+
+fn string(map: &Map<String, Value>, field: &'static str) -> Result<Option<String>> {
+    match map.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(other) => Err(Error::bad_field(
+            field,
+            format!("expected a string, got {} {}", type_name(other), short(other)),
+        )),
+    }
+}
+
+fn required(map: &Map<String, Value>, field: &'static str) -> Result<String> {
+    let value = string(map, field)?.ok_or_else(|| Error::bad_field(field, "missing"))?;
+    if value.trim().is_empty() {
+        return Err(Error::bad_field(field, "must not be empty"));
+    }
+    Ok(value)
+}
+
+fn strings(map: &Map<String, Value>, field: &'static str) -> Result<Vec<String>> {
+    match map.get(field) {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| match item {
+                Value::String(s) => Ok(s.clone()),
+                other => Err(Error::bad_field(
+                    field,
+                    format!(
+                        "item {i}: expected a string, got {} {}",
+                        type_name(other),
+                        short(other)
+                    ),
+                )),
+            })
+            .collect(),
+        Some(other) => Err(Error::bad_field(
+            field,
+            format!("expected an array of strings, got {} {}", type_name(other), short(other)),
+        )),
+    }
+}
+
+/// A publication time, to the second, in UTC.
+///
+/// Parsed from RFC 3339 (`2021-06-28T09:30:00+02:00`) or a date (`2021-06-28`, taken as
+/// midnight UTC); written as RFC 3339 in UTC.
+///
+/// # Examples
+/// ```
+/// use connexe::Timestamp;
+///
+/// let t = Timestamp::parse("2021-06-28T09:30:00+02:00").unwrap();
+/// assert_eq!(t.to_string(), "2021-06-28T07:30:00Z");
+/// assert_eq!(Timestamp::parse("2021-06-28").unwrap().unix_seconds(), 1_624_838_400);
+/// assert!(Timestamp::parse("28/06").is_err());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(i64);
+
+impl Timestamp {
+    /// The time `seconds` after 1970-01-01T00:00:00Z.
+    pub fn from_unix_seconds(seconds: i64) -> Self {
+        Timestamp(seconds)
+    }
+
+    /// Seconds since 1970-01-01T00:00:00Z.
+    pub fn unix_seconds(self) -> i64 {
+        self.0
+    }
+
+    /// Parses RFC 3339 or `YYYY-MM-DD`.
+    ///
+    /// # Errors
+    /// A message naming the accepted forms and the value given.
+    pub fn parse(text: &str) -> std::result::Result<Timestamp, String> {
+        let text = text.trim();
+        if let Ok(t) = OffsetDateTime::parse(text, &Rfc3339) {
+            return Ok(Timestamp(t.unix_timestamp()));
+        }
+        let date_only = time::macros::format_description!("[year]-[month]-[day]");
+        if let Ok(d) = Date::parse(text, &date_only) {
+            return Ok(Timestamp(d.midnight().assume_utc().unix_timestamp()));
+        }
+        Err(format!("expected RFC 3339 or YYYY-MM-DD, got {}", quoted(text)))
+    }
+
+    /// Days from `self` to `other`, positive when `other` is later.
+    pub fn days_until(self, other: Timestamp) -> f64 {
+        (other.0 - self.0) as f64 / 86_400.0
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match OffsetDateTime::from_unix_timestamp(self.0)
+            .ok()
+            .and_then(|t| t.format(&Rfc3339).ok())
+        {
+            Some(s) => f.write_str(&s),
+            None => write!(f, "@{}", self.0),
+        }
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Timestamp::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A problem the reader worked around, so the caller can show it (never silently).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    /// The 1-based line the warning is about.
+    pub line: u64,
+    /// What happened.
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+/// Streams articles out of JSON Lines, one line at a time (a 1 GB file is never one string).
+///
+/// Blank lines are skipped. Each item is the article with its 1-based line number, or an
+/// error that names the line (and the field, when one is at fault). Iteration stops after
+/// the first error.
+///
+/// # Examples
+/// ```
+/// use connexe::JsonlReader;
+///
+/// let input = "{\"id\":\"a\",\"title\":\"A\",\"body\":\"x\"}\n\n{\"id\":\"b\",\"body\":\"y\"}\n";
+/// let mut reader = JsonlReader::new(input.as_bytes());
+/// let (line, first) = reader.next().unwrap().unwrap();
+/// assert_eq!((line, first.id.as_str()), (1, "a"));
+/// let err = reader.next().unwrap().unwrap_err();
+/// assert_eq!(err.to_string(), "line 3: field `title`: missing");
+/// assert!(reader.next().is_none());
+/// ```
+pub struct JsonlReader<R> {
+    reader: R,
+    buffer: Vec<u8>,
+    line: u64,
+    bytes_read: u64,
+    failed: bool,
+}
+
+impl<R: BufRead> JsonlReader<R> {
+    /// Reads from any buffered reader (a `BufReader<File>`, a byte slice, stdin's lock).
+    pub fn new(reader: R) -> Self {
+        JsonlReader {
+            reader,
+            buffer: Vec::new(),
+            line: 0,
+            bytes_read: 0,
+            failed: false,
+        }
+    }
+
+    /// Bytes consumed so far (for progress reporting).
+    pub fn bytes_read(&self) -> u64 {
+        self.bytes_read
+    }
+}
+
+impl<R: BufRead> Iterator for JsonlReader<R> {
+    type Item = Result<(u64, Article)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed {
+            return None;
+        }
+        loop {
+            self.buffer.clear();
+            let n = match self.reader.read_until(b'\n', &mut self.buffer) {
+                Ok(0) => return None,
+                Ok(n) => n,
+                Err(e) => {
+                    self.failed = true;
+                    return Some(Err(Error::io(format!("line {}", self.line + 1), e)));
+                }
+            };
+            self.line += 1;
+            self.bytes_read += n as u64;
+            let line = self.line;
+            let text = match std::str::from_utf8(&self.buffer) {
+                Ok(text) => text,
+                Err(e) => {
+                    self.failed = true;
+                    return Some(Err(Error::input(format!(
+                        "invalid UTF-8 at byte {} of the line",
+                        e.valid_up_to()
+                    ))
+                    .at_line(line)));
+                }
+            };
+            let text = text.trim_start_matches('\u{feff}').trim();
+            if text.is_empty() {
+                continue;
+            }
+            let result = Article::from_json(text).map_err(|e| e.at_line(line));
+            self.failed = result.is_err();
+            return Some(result.map(|article| (line, article)));
+        }
+    }
+}
+
+/// A whole corpus read from JSON Lines, with the warnings the reader has for the caller.
+#[derive(Clone, Debug, Default)]
+pub struct Corpus {
+    /// The articles, in file order; a repeated id keeps the place of its first line and the
+    /// content of its last.
+    pub articles: Vec<Article>,
+    /// What the caller should know: repeated ids, and anything else worked around.
+    pub warnings: Vec<Warning>,
+}
+
+impl Corpus {
+    /// Reads every article of a JSON Lines stream.
+    ///
+    /// A repeated id replaces the earlier article, with a [`Warning`] naming both lines.
+    ///
+    /// # Errors
+    /// The first malformed line (see [`JsonlReader`]), or
+    /// [`ErrorKind::Input`](crate::ErrorKind::Input) when the stream holds no article.
+    ///
+    /// # Examples
+    /// ```
+    /// let input = r#"{"id":"a","title":"Old","body":"x"}
+    /// {"id":"a","title":"New","body":"y"}"#;
+    /// let corpus = connexe::Corpus::from_jsonl(input.as_bytes()).unwrap();
+    /// assert_eq!(corpus.articles.len(), 1);
+    /// assert_eq!(corpus.articles[0].title, "New");
+    /// assert_eq!(corpus.warnings[0].to_string(), "line 2: id \"a\" repeats line 1; the later line replaces it");
+    /// ```
+    pub fn from_jsonl<R: BufRead>(reader: R) -> Result<Corpus> {
+        Corpus::from_reader(JsonlReader::new(reader), |_| {})
+    }
+
+    /// Like [`Corpus::from_jsonl`], calling `progress` with the bytes read after each line.
+    ///
+    /// # Errors
+    /// As [`Corpus::from_jsonl`].
+    pub fn from_reader<R: BufRead>(
+        mut reader: JsonlReader<R>,
+        mut progress: impl FnMut(u64),
+    ) -> Result<Corpus> {
+        let mut corpus = Corpus::default();
+        let mut seen: hashbrown::HashMap<String, (usize, u64)> = hashbrown::HashMap::new();
+        while let Some(item) = reader.next() {
+            let (line, article) = item?;
+            progress(reader.bytes_read());
+            match seen.get_mut(&article.id) {
+                Some((position, first_line)) => {
+                    corpus.warnings.push(Warning {
+                        line,
+                        message: format!(
+                            "id {} repeats line {first_line}; the later line replaces it",
+                            quoted(&article.id)
+                        ),
+                    });
+                    *first_line = line;
+                    corpus.articles[*position] = article;
+                }
+                None => {
+                    seen.insert(article.id.clone(), (corpus.articles.len(), line));
+                    corpus.articles.push(article);
+                }
+            }
+        }
+        if corpus.articles.is_empty() {
+            return Err(Error::input("no article found: the input is empty"));
+        }
+        Ok(corpus)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Case {
+        name: &'static str,
+        input: &'static [u8],
+        expected: &'static str,
+    }
+
+    macro_rules! cases {
+        ($($name:ident: $input:expr => $expected:expr;)*) => {
+            &[$(Case { name: stringify!($name), input: $input, expected: $expected }),*]
+        };
+    }
+
+    const GOOD: &str = r#"{"id":"ok","title":"T","body":"b"}"#;
+
+    #[test]
+    fn malformed_input_names_line_and_field() {
+        let cases: &[Case] = cases! {
+            broken_json: b"{\"id\":\"ok\",\"title\":\"T\",\"body\":\"b\"}\n{\"id\": \"x\", \"title\"" =>
+                "line 2: invalid JSON: EOF while parsing an object at line 1 column 19";
+            missing_title: b"{\"id\":\"x\",\"body\":\"b\"}" => "line 1: field `title`: missing";
+            empty_title: b"{\"id\":\"x\",\"title\":\"  \",\"body\":\"b\"}" => "line 1: field `title`: must not be empty";
+            missing_id: b"{\"title\":\"T\",\"body\":\"b\"}" => "line 1: field `id`: missing";
+            missing_body: b"{\"id\":\"x\",\"title\":\"T\"}" => "line 1: field `body`: missing";
+            numeric_title: b"{\"id\":\"x\",\"title\":42,\"body\":\"b\"}" =>
+                "line 1: field `title`: expected a string, got a number \"42\"";
+            unknown_lang: b"{\"id\":\"x\",\"title\":\"T\",\"body\":\"b\",\"lang\":\"xx\"}" =>
+                "line 1: field `lang`: unknown language code \"xx\"; supported: ar, da, nl, en, fi, fr, de, el, hu, it, no, pl, pt, ro, ru, es, sv, ta, tr";
+            bad_date: b"\n{\"id\":\"x\",\"title\":\"T\",\"body\":\"b\",\"published\":\"28/06\"}" =>
+                "line 2: field `published`: expected RFC 3339 or YYYY-MM-DD, got \"28/06\"";
+            bad_tags: b"{\"id\":\"x\",\"title\":\"T\",\"body\":\"b\",\"tags\":[\"a\",3]}" =>
+                "line 1: field `tags`: item 1: expected a string, got a number \"3\"";
+            not_an_object: b"[1,2]" => "line 1: expected a JSON object, got an array";
+            invalid_utf8: b"{\"id\":\"x\",\"title\":\"caf\xe9\",\"body\":\"b\"}" =>
+                "line 1: invalid UTF-8 at byte 22 of the line";
+            empty_file: b"" => "no article found: the input is empty";
+            only_blank_lines: b"\n  \n\n" => "no article found: the input is empty";
+        };
+        for case in cases {
+            let err = Corpus::from_jsonl(case.input).expect_err(case.name);
+            assert_eq!(err.to_string(), case.expected, "case {}", case.name);
+        }
+    }
+
+    #[test]
+    fn reader_streams_and_skips_blank_lines() {
+        let input = format!("{GOOD}\n\n\u{feff}{GOOD}\r\n");
+        let items: Vec<u64> = JsonlReader::new(input.as_bytes())
+            .map(|r| r.unwrap().0)
+            .collect();
+        assert_eq!(items, vec![1, 3]);
+    }
+
+    #[test]
+    fn optional_fields_parse_and_null_is_absent() {
+        let a = Article::from_json(
+            r#"{"id":"x","title":"T","body":"b","lead":null,"tags":["Maroc"],"entities":["Rome"],"section":"Monde","url":"https://e.x/a","extra":1}"#,
+        )
+        .unwrap();
+        assert_eq!(a.lead, None);
+        assert_eq!(a.tags, vec!["Maroc"]);
+        assert_eq!(a.entities, vec!["Rome"]);
+        assert_eq!(a.section.as_deref(), Some("Monde"));
+    }
+
+    #[test]
+    fn serde_round_trip() {
+        let mut a = Article::new("x", "T", "b");
+        a.published = Some(Timestamp::parse("2021-06-28T10:00:00Z").unwrap());
+        a.lang = Some(Language::Arabic);
+        let json = serde_json::to_string(&a).unwrap();
+        assert_eq!(Article::from_json(&json).unwrap(), a);
+        assert_eq!(serde_json::from_str::<Article>(&json).unwrap(), a);
+    }
+}

@@ -1,0 +1,328 @@
+//! Finding names in text: capitalised runs, acronyms, « quoted » names, alias phrases.
+
+use hashbrown::HashSet;
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::{AliasTable, key};
+use crate::analysis::APOSTROPHES;
+use crate::language::Language;
+
+/// A name found in a text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mention {
+    /// The name as written ("Luigi Di Maio").
+    pub name: String,
+    /// Its folded key, after the alias table ("luigi di maio", "daech").
+    pub key: String,
+}
+
+/// What the extractor found in one text.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Extraction {
+    pub(crate) mentions: Vec<Mention>,
+    /// (long name key, acronym key) pairs learned from "Long Name (ACRONYM)".
+    pub(crate) learned: Vec<(String, String)>,
+}
+
+/// Lower-case words that join the capitalised words of one name ("Luigi Di Maio",
+/// "Ministère de l'Intérieur", "Bachar al-Assad", "Bank of England").
+const PARTICLES: &[&str] = &[
+    "de", "du", "des", "d", "l", "la", "le", "di", "da", "del", "della", "dos", "das", "do", "van",
+    "von", "der", "den", "al", "el", "ben", "bin", "ibn", "ould", "y", "of", "bou", "abou", "abu",
+];
+
+/// One word of the text, as the extractor sees it.
+#[derive(Debug)]
+struct Word<'t> {
+    /// Byte range of the whole word in the text.
+    start: usize,
+    end: usize,
+    /// Where the name part starts: after an elided prefix ("l'" of "l'Italie").
+    main: usize,
+    /// The elided prefix, lower-cased ("l", "d"), when there is one.
+    prefix: Option<String>,
+    text: &'t str,
+    capitalised: bool,
+    acronym: bool,
+    /// First word of a sentence, a paragraph or a quotation.
+    sentence_start: bool,
+    /// The text between the previous word and this one allows both in one name.
+    joined: bool,
+}
+
+impl Word<'_> {
+    fn main_text(&self) -> &str {
+        &self.text[self.main - self.start..]
+    }
+}
+
+fn split_words<'t>(text: &'t str, lang: Language) -> Vec<Word<'t>> {
+    let mut words: Vec<Word<'t>> = Vec::new();
+    let mut prev_end = 0;
+    for (start, word) in text.unicode_word_indices() {
+        let gap = &text[prev_end..start];
+        let sentence_start = words.is_empty()
+            || gap.contains(['.', '!', '?', '…', '\n', '«', '“', '"', '—'])
+            || (gap.contains(':') && gap.contains('\n'));
+        let joined = !words.is_empty() && gap.chars().all(|c| c == ' ' || c == '-' || c == '\u{a0}');
+        let (prefix, main) = match word.find(|c| c == '\'' || APOSTROPHES.contains(&c)) {
+            Some(at) => {
+                let head = word[..at].to_lowercase();
+                let after = at + word[at..].chars().next().map_or(1, char::len_utf8);
+                if (lang.elisions().contains(&head.as_str()) || PARTICLES.contains(&head.as_str()))
+                    && after < word.len()
+                {
+                    (Some(head), start + after)
+                } else {
+                    (None, start)
+                }
+            }
+            None => (None, start),
+        };
+        let main_text = &text[main..start + word.len()];
+        let capitalised = main_text.chars().next().is_some_and(char::is_uppercase);
+        let letters = main_text.chars().filter(|c| c.is_alphabetic()).count();
+        let acronym = letters >= 2
+            && main_text.chars().all(|c| !c.is_alphabetic() || c.is_uppercase())
+            && main_text.chars().next().is_some_and(char::is_alphabetic);
+        words.push(Word {
+            start,
+            end: start + word.len(),
+            main,
+            prefix,
+            text: word,
+            capitalised,
+            acronym,
+            sentence_start,
+            joined,
+        });
+        prev_end = start + word.len();
+    }
+    words
+}
+
+fn is_particle(word: &Word<'_>) -> bool {
+    !word.capitalised && word.prefix.is_none() && PARTICLES.contains(&word.text)
+}
+
+/// Extracts names from one text.
+///
+/// `lang` gives elisions and stop words; `aliases` maps variants to canonical keys and lends
+/// its multi-word variants as phrases to look for.
+pub(crate) fn extract(text: &str, lang: Language, aliases: &AliasTable) -> Extraction {
+    let words = split_words(text, lang);
+    let stop = crate::analysis::StopWords::new(lang);
+    // Words seen capitalised where capitals mean a name (not at a sentence start), and words
+    // seen in lower case: they tell a name at a sentence start from an ordinary word.
+    let mut capitalised_inside: HashSet<String> = HashSet::new();
+    let mut lowercase: HashSet<String> = HashSet::new();
+    for w in &words {
+        let folded = key(w.main_text());
+        if w.capitalised && !w.sentence_start {
+            capitalised_inside.insert(folded);
+        } else if !w.capitalised {
+            lowercase.insert(folded);
+        }
+    }
+
+    let mut out = Extraction::default();
+    let mut covered = vec![false; words.len()];
+    quoted_names(text, &words, &mut covered, aliases, &mut out);
+    alias_phrases(text, &words, &mut covered, aliases, &mut out);
+
+    let mut i = 0;
+    while i < words.len() {
+        if covered[i] || !words[i].capitalised {
+            i += 1;
+            continue;
+        }
+        // Grow the run: capitalised words, joined by up to two particles.
+        let mut last = i;
+        let mut j = i + 1;
+        while j < words.len() && words[j].joined && !covered[j] && !words[j].sentence_start {
+            if words[j].capitalised {
+                last = j;
+                j += 1;
+                continue;
+            }
+            let mut k = j;
+            while k < words.len() && k < j + 2 && words[k].joined && is_particle(&words[k]) {
+                k += 1;
+            }
+            if k > j && k < words.len() && words[k].joined && words[k].capitalised && !covered[k] {
+                last = k;
+                j = k + 1;
+            } else {
+                break;
+            }
+        }
+        let end_run = last + 1;
+        // A capitalised stop word or ordinary word opening a sentence is not part of a name.
+        let mut first = i;
+        while first < end_run && words[i].sentence_start && {
+            let folded = key(words[first].main_text());
+            let lower = words[first].main_text().to_lowercase();
+            let ordinary = stop.contains(&lower)
+                || lang.sentence_openers().contains(&lower.as_str())
+                || (lowercase.contains(&folded) && !capitalised_inside.contains(&folded));
+            ordinary || (first == end_run - 1 && !words[first].acronym && !capitalised_inside.contains(&folded) && !aliases.contains(&folded))
+        } {
+            first += 1;
+            while first < end_run && !words[first].capitalised {
+                first += 1;
+            }
+        }
+        if first < end_run {
+            let surface = &text[words[first].main..words[last].end];
+            push(&mut out, surface, aliases);
+            learn_acronym(text, &words, first, last, aliases, &mut out);
+        }
+        i = end_run;
+    }
+    out
+}
+
+fn push(out: &mut Extraction, surface: &str, aliases: &AliasTable) {
+    let folded = key(surface);
+    if folded.is_empty() {
+        return;
+    }
+    out.mentions.push(Mention {
+        name: surface.trim().to_owned(),
+        key: aliases.canonical(&folded).to_owned(),
+    });
+}
+
+/// "Bureau Central d'Investigations Judiciaires (BCIJ)": when the acronym's letters are the
+/// initials of the name's capitalised words, both name one entity.
+fn learn_acronym(text: &str, words: &[Word<'_>], first: usize, last: usize, aliases: &AliasTable, out: &mut Extraction) {
+    let Some(next) = words.get(last + 1) else { return };
+    let gap = &text[words[last].end..next.start];
+    if gap.trim() != "(" || !next.acronym || !text[next.end..].starts_with(')') {
+        return;
+    }
+    let initials: String = words[first..=last]
+        .iter()
+        .filter(|w| w.capitalised)
+        .filter_map(|w| w.main_text().chars().next())
+        .flat_map(char::to_uppercase)
+        .collect();
+    let letters: String = next.main_text().chars().filter(|c| c.is_alphabetic()).collect();
+    if initials.chars().count() >= 2 && initials == letters {
+        let long = aliases.canonical(&key(&text[words[first].main..words[last].end])).to_owned();
+        let short = aliases.canonical(&key(next.main_text())).to_owned();
+        if long != short {
+            out.learned.push((long, short));
+        }
+    }
+}
+
+/// Names written in quotation marks: « État islamique », “Ennahda”. Up to six words, the
+/// first one capitalised.
+fn quoted_names(text: &str, words: &[Word<'_>], covered: &mut [bool], aliases: &AliasTable, out: &mut Extraction) {
+    for (open, close) in [('«', '»'), ('“', '”')] {
+        let mut from = 0;
+        while let Some(o) = text[from..].find(open).map(|o| from + o + open.len_utf8()) {
+            let Some(c) = text[o..].find(close).map(|c| o + c) else { break };
+            from = c + close.len_utf8();
+            let inside: Vec<usize> = (0..words.len())
+                .filter(|&i| words[i].start >= o && words[i].end <= c)
+                .collect();
+            let (Some(&a), Some(&b)) = (inside.first(), inside.last()) else { continue };
+            if inside.len() > 6 || !words[a].capitalised || text[o..c].contains(['.', ',', ';', '!', '?']) {
+                continue;
+            }
+            push(out, &text[words[a].main..words[b].end], aliases);
+            for i in inside {
+                covered[i] = true;
+            }
+        }
+    }
+}
+
+/// Multi-word variants of the alias table found as phrases, whatever their case.
+fn alias_phrases(text: &str, words: &[Word<'_>], covered: &mut [bool], aliases: &AliasTable, out: &mut Extraction) {
+    if aliases.is_empty() {
+        return;
+    }
+    let folded: Vec<String> = words.iter().map(|w| key(w.main_text())).collect();
+    let mut i = 0;
+    while i < words.len() {
+        let matched = aliases.phrases_starting_with(&folded[i]).iter().find(|phrase| {
+            i + phrase.len() <= words.len()
+                && phrase.iter().zip(&folded[i..]).all(|(p, w)| p == w)
+                && (i + 1..i + phrase.len()).all(|j| words[j].joined)
+                && (i..i + phrase.len()).all(|j| !covered[j])
+        });
+        match matched {
+            Some(phrase) => {
+                let n = phrase.len();
+                push(out, &text[words[i].main..words[i + n - 1].end], aliases);
+                covered[i..i + n].iter_mut().for_each(|c| *c = true);
+                i += n;
+            }
+            None => i += 1,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(text: &str, lang: Language, aliases: &AliasTable) -> Vec<String> {
+        extract(text, lang, aliases).mentions.into_iter().map(|m| m.name).collect()
+    }
+
+    #[test]
+    fn runs_particles_elisions_and_sentence_starts() {
+        let text = "Créée en 2014, la coalition se réunit à Rome. Le ministre de l’Italie, Luigi Di Maio, \
+                    reçoit Antony Blinken. Au cours des travaux, le Bureau Central d’Investigations Judiciaires (BCIJ) \
+                    a parlé. Discuter avec Rome reste utile. Selon Nasser Bourita, le Maroc est prêt.";
+        let got = names(text, Language::French, &AliasTable::new());
+        assert_eq!(
+            got,
+            vec![
+                "Rome",
+                "Italie",
+                "Luigi Di Maio",
+                "Antony Blinken",
+                "Bureau Central d’Investigations Judiciaires",
+                "BCIJ",
+                "Rome",
+                "Nasser Bourita",
+                "Maroc"
+            ]
+        );
+    }
+
+    #[test]
+    fn acronym_in_parentheses_is_learned() {
+        let text = "Le Bureau Central d'Investigations Judiciaires (BCIJ) a interpellé un suspect.";
+        let learned = extract(text, Language::French, &AliasTable::new()).learned;
+        assert_eq!(
+            learned,
+            vec![("bureau central d'investigations judiciaires".to_owned(), "bcij".to_owned())]
+        );
+        let unrelated = extract("La Banque mondiale (FMI) prête.", Language::French, &AliasTable::new()).learned;
+        assert!(unrelated.is_empty());
+    }
+
+    #[test]
+    fn quoted_names_and_alias_phrases() {
+        let aliases = AliasTable::from_json(r#"{"Daech": ["État islamique", "EI"]}"#).unwrap();
+        let text = "Le groupe « État islamique » menace. Les réseaux de l’EI et de l'état islamique recrutent.";
+        let got: Vec<String> = extract(text, Language::French, &aliases).mentions.into_iter().map(|m| m.key).collect();
+        assert_eq!(got, vec!["daech", "daech", "daech"]);
+    }
+
+    #[test]
+    fn hyphenated_and_arabic_particles() {
+        let got = names(
+            "Des frappes visent les États-Unis et Bachar al-Assad depuis Abou Dhabi.",
+            Language::French,
+            &AliasTable::new(),
+        );
+        assert_eq!(got, vec!["États-Unis", "Bachar al-Assad", "Abou Dhabi"]);
+    }
+}

@@ -1,0 +1,143 @@
+//! Named entities: extraction from text, folding keys, aliases, and weighted overlap.
+
+mod alias;
+mod extract;
+
+use std::borrow::Cow;
+
+pub use alias::AliasTable;
+pub use extract::Mention;
+pub(crate) use extract::{Extraction, extract};
+
+use crate::analysis::{APOSTROPHES, fold_accents};
+use crate::language::Language;
+
+/// The folded key of a name: lower case, no accents, one kind of apostrophe, hyphens and runs
+/// of white space as one space. "Luigi  Di-Maio" and "luigi di maio" share a key.
+///
+/// # Examples
+/// ```
+/// assert_eq!(connexe::entity::key("  État-Islamique "), "etat islamique");
+/// assert_eq!(connexe::entity::key("d’Investigations"), "d'investigations");
+/// ```
+pub fn key(name: &str) -> String {
+    let lower = name.to_lowercase();
+    let folded = fold_accents(Cow::Owned(lower));
+    let mut out = String::with_capacity(folded.len());
+    for part in folded.split(|c: char| c.is_whitespace() || c == '-') {
+        if part.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        for c in part.chars() {
+            out.push(if APOSTROPHES.contains(&c) { '\'' } else { c });
+        }
+    }
+    out
+}
+
+/// The names found in `text` (capitalised runs, acronyms, « quoted » names and the alias
+/// table's phrases), with their keys after `aliases`.
+///
+/// # Examples
+/// ```
+/// use connexe::{AliasTable, Language, entity::extract_entities};
+///
+/// let aliases = AliasTable::from_json(r#"{"Daech": ["EI"]}"#).unwrap();
+/// let found = extract_entities("Créée en 2014, la coalition contre l’EI se réunit à Rome.", Language::French, &aliases);
+/// let keys: Vec<&str> = found.iter().map(|m| m.key.as_str()).collect();
+/// assert_eq!(keys, ["daech", "rome"]);
+/// ```
+pub fn extract_entities(text: &str, lang: Language, aliases: &AliasTable) -> Vec<Mention> {
+    extract(text, lang, aliases).mentions
+}
+
+/// Weighted Jaccard of two weighted sets: Σ min / Σ max over the union; 0 when both are empty.
+///
+/// Both slices must be sorted by key, without repeated keys.
+///
+/// # Examples
+/// ```
+/// let a = [("maroc", 2.0), ("rome", 1.0)];
+/// let b = [("maroc", 1.0), ("syrie", 1.0)];
+/// assert_eq!(connexe::entity::weighted_jaccard(&a, &b), 1.0 / 4.0);
+/// ```
+pub fn weighted_jaccard<K: Ord>(a: &[(K, f64)], b: &[(K, f64)]) -> f64 {
+    let (mut min_sum, mut max_sum) = (0.0, 0.0);
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        let order = match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) => x.0.cmp(&y.0),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            _ => std::cmp::Ordering::Greater,
+        };
+        match order {
+            std::cmp::Ordering::Less => {
+                max_sum += a[i].1;
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                max_sum += b[j].1;
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                min_sum += a[i].1.min(b[j].1);
+                max_sum += a[i].1.max(b[j].1);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    if max_sum > 0.0 { min_sum / max_sum } else { 0.0 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jaccard_edges() {
+        let empty: [(&str, f64); 0] = [];
+        assert_eq!(weighted_jaccard(&empty, &empty), 0.0);
+        let a = [("x", 1.5)];
+        assert_eq!(weighted_jaccard(&a, &a), 1.0);
+        assert_eq!(weighted_jaccard(&a, &empty), 0.0);
+    }
+
+    /// The body of ../shared/reference-page.txt must give at least these names, and none of
+    /// the capitalised sentence openers.
+    #[test]
+    fn reference_page_entities() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/reference-page.txt");
+        let Ok(page) = std::fs::read_to_string(path) else {
+            eprintln!("skipped: {path} is absent");
+            return;
+        };
+        let body: String = page
+            .lines()
+            .skip_while(|l| !l.starts_with("Nasser Bourita"))
+            .take_while(|l| *l != "Aller plus loin")
+            .filter(|l| !l.starts_with("À lire"))
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        let aliases = AliasTable::from_json(r#"{"Daech": ["État islamique", "EI", "ISIS", "Daesh"]}"#).unwrap();
+        let found = extract(&body, Language::French, &aliases);
+        let keys: Vec<&str> = found.mentions.iter().map(|m| m.key.as_str()).collect();
+        for expected in [
+            "nasser bourita", "maroc", "daech", "rome", "luigi di maio", "antony blinken", "italie",
+            "irak", "syrie", "afrique",
+        ] {
+            assert!(keys.contains(&expected), "{expected} missing from {keys:?}");
+        }
+        assert!(keys.iter().filter(|k| **k == "daech").count() >= 2, "EI and Daech are one entity");
+        for wrong in ["discuter", "creee", "au cours", "cours", "au"] {
+            assert!(!keys.contains(&wrong), "{wrong} wrongly found in {keys:?}");
+        }
+        // The BCIJ teaser of the same page teaches its acronym.
+        let teaser = page.lines().find(|l| l.contains("(BCIJ)")).expect("BCIJ teaser");
+        let learned = extract(teaser, Language::French, &aliases).learned;
+        assert_eq!(learned, vec![("bureau central d'investigations judiciaires".into(), "bcij".into())]);
+    }
+}

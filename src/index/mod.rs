@@ -1,0 +1,500 @@
+//! The index: term and entity postings over the articles, updated one article at a time.
+//!
+//! Weights that depend on the whole corpus (idf, vector norms) are never stored per article:
+//! they are derived from the postings on the first query after a change. That is what makes an
+//! index changed article by article answer exactly as one built from scratch.
+
+mod prepare;
+mod search;
+
+use std::sync::OnceLock;
+
+use hashbrown::HashMap;
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::{AnalysisOptions, Analyzers};
+use crate::article::Article;
+use crate::entity::AliasTable;
+use crate::error::{Error, Result, quoted};
+use crate::language::Language;
+use crate::rank::Weights;
+use prepare::Prepared;
+
+/// How much an occurrence in each field counts in a term's frequency.
+///
+/// # Examples
+/// ```
+/// let f = connexe::FieldWeights::default();
+/// assert_eq!((f.title, f.lead, f.body, f.tags), (3.0, 2.0, 1.0, 2.0));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FieldWeights {
+    /// Title (default 3).
+    pub title: f64,
+    /// Lead (default 2).
+    pub lead: f64,
+    /// Body (default 1).
+    pub body: f64,
+    /// Each tag (default 2).
+    pub tags: f64,
+}
+
+impl Default for FieldWeights {
+    fn default() -> Self {
+        FieldWeights {
+            title: 3.0,
+            lead: 2.0,
+            body: 1.0,
+            tags: 2.0,
+        }
+    }
+}
+
+/// How candidates are retrieved before they are scored.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RetrievalOptions {
+    /// How many of the article's strongest terms make the query (default 64).
+    pub query_terms: usize,
+    /// Terms found in more than this share of the corpus are left out of the query
+    /// (default 0.5), once the corpus has `min_articles_for_df_cut` articles.
+    pub max_df_ratio: f64,
+    /// Below this many articles, document frequencies say too little to drop a term
+    /// (default 20).
+    pub min_articles_for_df_cut: usize,
+    /// How many candidates, by text and again by entities, are scored in full (default 200).
+    pub candidates: usize,
+    /// How many shared words an explanation lists (default 5).
+    pub explain_terms: usize,
+}
+
+impl Default for RetrievalOptions {
+    fn default() -> Self {
+        RetrievalOptions {
+            query_terms: 64,
+            max_df_ratio: 0.5,
+            min_articles_for_df_cut: 20,
+            candidates: 200,
+            explain_terms: 5,
+        }
+    }
+}
+
+/// Everything that shapes an index; serde-loadable, each field with a documented default.
+///
+/// # Examples
+/// ```
+/// let config: connexe::IndexConfig = serde_json::from_str(r#"{"weights": {"entities": 0.5}}"#).unwrap();
+/// assert_eq!(config.weights.entities, 0.5);
+/// assert_eq!(config.default_language, connexe::Language::French);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct IndexConfig {
+    /// The language of articles without `lang` whose language the detector cannot tell
+    /// (default French).
+    pub default_language: Language,
+    /// Optional analysis stages.
+    pub analysis: AnalysisOptions,
+    /// Field weights of term frequencies.
+    pub fields: FieldWeights,
+    /// Weights of the hybrid score.
+    pub weights: Weights,
+    /// Candidate retrieval.
+    pub retrieval: RetrievalOptions,
+}
+
+impl Default for Language {
+    fn default() -> Self {
+        Language::French
+    }
+}
+
+impl IndexConfig {
+    /// Checks every number.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Config`](crate::ErrorKind::Config) naming the value.
+    pub fn validate(&self) -> Result<()> {
+        self.weights.validate()?;
+        for (name, value) in [
+            ("fields.title", self.fields.title),
+            ("fields.lead", self.fields.lead),
+            ("fields.body", self.fields.body),
+            ("fields.tags", self.fields.tags),
+        ] {
+            if !value.is_finite() || value < 0.0 {
+                return Err(Error::config(format!("`{name}` must be a finite number >= 0, got {value}")));
+            }
+        }
+        let r = &self.retrieval;
+        if !(r.max_df_ratio > 0.0 && r.max_df_ratio <= 1.0) {
+            return Err(Error::config(format!(
+                "`retrieval.max_df_ratio` must be in (0, 1], got {}",
+                r.max_df_ratio
+            )));
+        }
+        if r.query_terms == 0 || r.candidates == 0 {
+            return Err(Error::config("`retrieval.query_terms` and `retrieval.candidates` must be at least 1"));
+        }
+        Ok(())
+    }
+}
+
+/// Ids for strings (terms, entity keys): postings hold `u32`s, not strings.
+#[derive(Debug, Default)]
+struct Vocabulary {
+    ids: HashMap<Box<str>, u32>,
+    texts: Vec<Box<str>>,
+}
+
+impl Vocabulary {
+    fn intern(&mut self, text: &str) -> u32 {
+        if let Some(&id) = self.ids.get(text) {
+            return id;
+        }
+        let id = u32::try_from(self.texts.len()).expect("fewer than 2^32 distinct terms");
+        self.texts.push(text.into());
+        self.ids.insert(text.into(), id);
+        id
+    }
+
+    fn get(&self, text: &str) -> Option<u32> {
+        self.ids.get(text).copied()
+    }
+
+    fn text(&self, id: u32) -> &str {
+        &self.texts[id as usize]
+    }
+}
+
+/// One article's entry in a posting list.
+#[derive(Clone, Copy, Debug)]
+struct Posting {
+    slot: u32,
+    /// Sublinear tf for terms; weight multiplier for entities.
+    weight: f32,
+}
+
+/// What the index keeps of one article.
+#[derive(Debug)]
+struct Doc {
+    article: Article,
+    lang: Language,
+    /// (term id, sublinear tf), in term text order.
+    terms: Vec<(u32, f32)>,
+    /// (entity id, multiplier, name as written), in key text order.
+    entities: Vec<(u32, f32, Box<str>)>,
+    /// (long name, acronym) entity ids this article teaches.
+    learned: Vec<(u32, u32)>,
+    tags: Vec<String>,
+    section: Option<String>,
+}
+
+/// Corpus-wide figures derived from the postings after the last change.
+#[derive(Debug)]
+struct Derived {
+    /// idf of each term id.
+    idf: Vec<f64>,
+    /// L2 norm of each slot's TF-IDF vector (0 for free slots).
+    norms: Vec<f64>,
+    learned: search::LearnedAliases,
+}
+
+/// The related-articles index.
+///
+/// Add, update and remove articles one at a time; after any sequence of changes, results are
+/// exactly those of an index built from scratch on the final set of articles.
+///
+/// # Examples
+/// ```
+/// use connexe::{Article, Index};
+///
+/// let mut index = Index::default();
+/// index.add(Article::new("a", "Le Maroc et la coalition contre Daech", "Nasser Bourita était à Rome pour la coalition contre Daech."))?;
+/// index.add(Article::new("b", "Rome accueille la coalition", "La coalition contre Daech se réunit à Rome."))?;
+/// index.add(Article::new("c", "Football : le Wydad champion", "Le Wydad remporte le championnat."))?;
+///
+/// let related = index.similar("a", 2)?;
+/// assert_eq!(related[0].id, "b");
+/// assert!(related[0].explain.shared_entities.contains(&"Daech".to_string()));
+/// assert_eq!(related.len(), 1); // "c" shares nothing with "a"
+/// # Ok::<(), connexe::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Index {
+    config: IndexConfig,
+    aliases: AliasTable,
+    analyzers: Analyzers,
+    docs: Vec<Option<Doc>>,
+    free: Vec<u32>,
+    slots: HashMap<String, u32>,
+    terms: Vocabulary,
+    term_postings: Vec<Vec<Posting>>,
+    entities: Vocabulary,
+    entity_postings: Vec<Vec<Posting>>,
+    /// (long, acronym) -> how many articles teach it.
+    learned: HashMap<(u32, u32), u32>,
+    derived: OnceLock<Derived>,
+}
+
+impl Default for Index {
+    fn default() -> Self {
+        Index::new(IndexConfig::default()).expect("the default configuration is valid")
+    }
+}
+
+impl Index {
+    /// An empty index.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Config`](crate::ErrorKind::Config) when the configuration is invalid.
+    pub fn new(config: IndexConfig) -> Result<Index> {
+        Index::with_aliases(config, AliasTable::new())
+    }
+
+    /// An empty index that maps entity variants through `aliases`.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Config`](crate::ErrorKind::Config) when the configuration is invalid.
+    pub fn with_aliases(config: IndexConfig, aliases: AliasTable) -> Result<Index> {
+        config.validate()?;
+        Ok(Index {
+            analyzers: Analyzers::new(config.analysis),
+            config,
+            aliases,
+            docs: Vec::new(),
+            free: Vec::new(),
+            slots: HashMap::new(),
+            terms: Vocabulary::default(),
+            term_postings: Vec::new(),
+            entities: Vocabulary::default(),
+            entity_postings: Vec::new(),
+            learned: HashMap::new(),
+            derived: OnceLock::new(),
+        })
+    }
+
+    /// An index of `articles`; a repeated id replaces the earlier article.
+    ///
+    /// # Errors
+    /// As [`Index::with_aliases`] and [`Article::validate`].
+    pub fn build(config: IndexConfig, aliases: AliasTable, articles: impl IntoIterator<Item = Article>) -> Result<Index> {
+        let mut index = Index::with_aliases(config, aliases)?;
+        for article in articles {
+            index.upsert(article)?;
+        }
+        Ok(index)
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &IndexConfig {
+        &self.config
+    }
+
+    /// The alias table.
+    pub fn aliases(&self) -> &AliasTable {
+        &self.aliases
+    }
+
+    /// Number of articles.
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Whether the index holds no article.
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    /// Whether an article with this id is indexed.
+    pub fn contains(&self, id: &str) -> bool {
+        self.slots.contains_key(id)
+    }
+
+    /// The article with this id.
+    pub fn get(&self, id: &str) -> Option<&Article> {
+        self.slots.get(id).map(|&slot| &self.doc(slot).article)
+    }
+
+    /// The language the index analysed this article in (given, detected or the default).
+    pub fn language_of(&self, id: &str) -> Option<Language> {
+        self.slots.get(id).map(|&slot| self.doc(slot).lang)
+    }
+
+    /// Every indexed article, in no particular order.
+    pub fn articles(&self) -> impl Iterator<Item = &Article> {
+        self.docs.iter().flatten().map(|d| &d.article)
+    }
+
+    /// Adds a new article.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Input`](crate::ErrorKind::Input) when the article is invalid or its id is
+    /// already indexed (use [`Index::update`] or [`Index::upsert`]); the index is unchanged.
+    pub fn add(&mut self, article: Article) -> Result<()> {
+        article.validate()?;
+        if self.contains(&article.id) {
+            return Err(Error::input(format!(
+                "article id {} is already indexed; update or upsert it instead",
+                quoted(&article.id)
+            )));
+        }
+        let prepared = self.prepare(article);
+        self.insert(prepared);
+        Ok(())
+    }
+
+    /// Replaces the article with the same id, returning the old one.
+    ///
+    /// # Errors
+    /// [`ErrorKind::UnknownId`](crate::ErrorKind::UnknownId) when no article has that id,
+    /// [`ErrorKind::Input`](crate::ErrorKind::Input) when the article is invalid; the index
+    /// is unchanged.
+    pub fn update(&mut self, article: Article) -> Result<Article> {
+        article.validate()?;
+        if !self.contains(&article.id) {
+            return Err(Error::unknown_id(&article.id));
+        }
+        let prepared = self.prepare(article);
+        let old = self.remove(&prepared.article.id)?;
+        self.insert(prepared);
+        Ok(old)
+    }
+
+    /// Adds the article, or replaces the one with the same id; returns the replaced one.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Input`](crate::ErrorKind::Input) when the article is invalid; the index
+    /// is unchanged.
+    pub fn upsert(&mut self, article: Article) -> Result<Option<Article>> {
+        if self.contains(&article.id) {
+            self.update(article).map(Some)
+        } else {
+            self.add(article).map(|()| None)
+        }
+    }
+
+    /// Removes the article with this id and returns it.
+    ///
+    /// # Errors
+    /// [`ErrorKind::UnknownId`](crate::ErrorKind::UnknownId) when no article has that id.
+    pub fn remove(&mut self, id: &str) -> Result<Article> {
+        let slot = self.slots.remove(id).ok_or_else(|| Error::unknown_id(id))?;
+        let doc = self.docs[slot as usize].take().expect("a mapped slot holds a document");
+        for &(term, _) in &doc.terms {
+            self.term_postings[term as usize].retain(|p| p.slot != slot);
+        }
+        for (entity, _, _) in &doc.entities {
+            self.entity_postings[*entity as usize].retain(|p| p.slot != slot);
+        }
+        for pair in &doc.learned {
+            if let Some(count) = self.learned.get_mut(pair) {
+                *count -= 1;
+                if *count == 0 {
+                    self.learned.remove(pair);
+                }
+            }
+        }
+        self.free.push(slot);
+        self.derived = OnceLock::new();
+        Ok(doc.article)
+    }
+
+    fn prepare(&self, article: Article) -> Prepared {
+        prepare::prepare(
+            article,
+            self.config.default_language,
+            &self.config.fields,
+            &self.analyzers,
+            &self.aliases,
+        )
+    }
+
+    fn insert(&mut self, p: Prepared) {
+        let slot = match self.free.pop() {
+            Some(slot) => slot,
+            None => {
+                self.docs.push(None);
+                u32::try_from(self.docs.len() - 1).expect("fewer than 2^32 articles")
+            }
+        };
+        let mut terms = Vec::with_capacity(p.terms.len());
+        for (text, weight) in &p.terms {
+            let id = self.terms.intern(text);
+            if id as usize == self.term_postings.len() {
+                self.term_postings.push(Vec::new());
+            }
+            self.term_postings[id as usize].push(Posting { slot, weight: *weight });
+            terms.push((id, *weight));
+        }
+        let mut entities = Vec::with_capacity(p.entities.len());
+        for (key, weight, name) in p.entities {
+            let id = self.intern_entity(&key);
+            self.entity_postings[id as usize].push(Posting { slot, weight });
+            entities.push((id, weight, name.into_boxed_str()));
+        }
+        let mut learned = Vec::with_capacity(p.learned.len());
+        for (long, short) in &p.learned {
+            let pair = (self.intern_entity(long), self.intern_entity(short));
+            *self.learned.entry(pair).or_insert(0) += 1;
+            learned.push(pair);
+        }
+        self.slots.insert(p.article.id.clone(), slot);
+        self.docs[slot as usize] = Some(Doc {
+            article: p.article,
+            lang: p.lang,
+            terms,
+            entities,
+            learned,
+            tags: p.tags,
+            section: p.section,
+        });
+        self.derived = OnceLock::new();
+    }
+
+    fn intern_entity(&mut self, key: &str) -> u32 {
+        let id = self.entities.intern(key);
+        if id as usize == self.entity_postings.len() {
+            self.entity_postings.push(Vec::new());
+        }
+        id
+    }
+
+    fn doc(&self, slot: u32) -> &Doc {
+        self.docs[slot as usize].as_ref().expect("a live slot")
+    }
+
+    /// idf = ln((1 + N) / (1 + df)) + 1: smooth, and positive for every term.
+    fn idf(&self, df: usize) -> f64 {
+        ((1.0 + self.len() as f64) / (1.0 + df as f64)).ln() + 1.0
+    }
+
+    fn derived(&self) -> &Derived {
+        self.derived.get_or_init(|| {
+            let idf: Vec<f64> = self.term_postings.iter().map(|p| self.idf(p.len())).collect();
+            let norms = self
+                .docs
+                .iter()
+                .map(|doc| match doc {
+                    Some(doc) => doc
+                        .terms
+                        .iter()
+                        .map(|&(t, tf)| {
+                            let w = f64::from(tf) * idf[t as usize];
+                            w * w
+                        })
+                        .sum::<f64>()
+                        .sqrt(),
+                    None => 0.0,
+                })
+                .collect();
+            Derived {
+                idf,
+                norms,
+                learned: search::LearnedAliases::new(self),
+            }
+        })
+    }
+}

@@ -1,0 +1,150 @@
+//! From an article to what the index stores: weighted terms, entities, tags, section.
+//!
+//! A pure function of the article and the configuration, so it can run on many threads
+//! before the index takes the results one by one.
+
+use hashbrown::HashMap;
+
+use super::FieldWeights;
+use crate::analysis::Analyzers;
+use crate::article::Article;
+use crate::entity::{self, AliasTable, Extraction};
+use crate::language::Language;
+
+/// An article analysed, ready to insert.
+#[derive(Clone, Debug)]
+pub(crate) struct Prepared {
+    pub(crate) article: Article,
+    pub(crate) lang: Language,
+    /// (term, 1 + ln(field-weighted tf)), sorted by term: a fixed summation order makes
+    /// scores identical however the index was built.
+    pub(crate) terms: Vec<(String, f32)>,
+    /// (key, weight multiplier, name as first written), sorted by key.
+    pub(crate) entities: Vec<(String, f32, String)>,
+    /// (long name key, acronym key) pairs this article teaches.
+    pub(crate) learned: Vec<(String, String)>,
+    /// Folded tags, sorted, without repeats.
+    pub(crate) tags: Vec<String>,
+    /// Folded section.
+    pub(crate) section: Option<String>,
+}
+
+/// Multiplier of an entity named in the title or lead, or supplied by the CMS.
+const PROMINENT: f32 = 2.0;
+
+/// How much text the language detector reads.
+const DETECT_BYTES: usize = 2_000;
+
+pub(crate) fn language_of(article: &Article, default: Language) -> Language {
+    if let Some(lang) = article.lang {
+        return lang;
+    }
+    let mut sample = String::with_capacity(DETECT_BYTES + 256);
+    for part in [Some(&article.title), article.lead.as_ref(), Some(&article.body)].into_iter().flatten() {
+        sample.push_str(part);
+        sample.push('\n');
+        if sample.len() > DETECT_BYTES {
+            break;
+        }
+    }
+    let mut cut = sample.len().min(DETECT_BYTES);
+    while !sample.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    Language::detect(&sample[..cut]).unwrap_or(default)
+}
+
+/// The sublinear tf of a field-weighted count: 1 + ln(tf), kept positive below 1.
+fn sublinear(tf: f64) -> f32 {
+    (if tf >= 1.0 { 1.0 + tf.ln() } else { tf }) as f32
+}
+
+pub(crate) fn prepare(
+    article: Article,
+    default_language: Language,
+    fields: &FieldWeights,
+    analyzers: &Analyzers,
+    aliases: &AliasTable,
+) -> Prepared {
+    let lang = language_of(&article, default_language);
+    let analyzer = analyzers.get(lang);
+
+    let mut counts: HashMap<String, f64> = HashMap::new();
+    let mut count = |text: &str, weight: f64| {
+        if weight > 0.0 {
+            analyzer.analyze(text, |_, term| {
+                *counts.entry_ref(term).or_insert(0.0) += weight;
+            });
+        }
+    };
+    count(&article.title, fields.title);
+    if let Some(lead) = &article.lead {
+        count(lead, fields.lead);
+    }
+    count(&article.body, fields.body);
+    for tag in &article.tags {
+        count(tag, fields.tags);
+    }
+    let mut terms: Vec<(String, f32)> = counts.into_iter().map(|(t, tf)| (t, sublinear(tf))).collect();
+    terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+
+    let mut entities: HashMap<String, (f32, String)> = HashMap::new();
+    let add = |entities: &mut HashMap<String, (f32, String)>, key: String, multiplier: f32, name: &str| {
+        let slot = entities.entry(key).or_insert((multiplier, name.to_owned()));
+        slot.0 = slot.0.max(multiplier);
+    };
+    let mut learned = Vec::new();
+    let mut from_text = |text: &str| {
+        let Extraction { mentions, learned: taught } = entity::extract(text, lang, aliases);
+        learned.extend(taught);
+        mentions
+    };
+    for m in from_text(&article.body) {
+        add(&mut entities, m.key, 1.0, &m.name);
+    }
+    if let Some(lead) = &article.lead {
+        for m in from_text(lead) {
+            add(&mut entities, m.key, PROMINENT, &m.name);
+        }
+    }
+    // Headlines capitalise freely ("Apple To Launch New iPad"): a title name counts only
+    // when the text names it too, the alias table knows it, or it is an acronym.
+    for m in from_text(&article.title) {
+        let acronym = m.name.chars().all(|c| !c.is_alphabetic() || c.is_uppercase());
+        if entities.contains_key(&m.key) || aliases.contains(&m.key) || acronym {
+            add(&mut entities, m.key, PROMINENT, &m.name);
+        }
+    }
+    for name in &article.entities {
+        let key = aliases.canonical(&entity::key(name)).to_owned();
+        if !key.is_empty() {
+            add(&mut entities, key, PROMINENT, name);
+        }
+    }
+    for tag in &article.tags {
+        let key = aliases.canonical(&entity::key(tag)).to_owned();
+        if !key.is_empty() {
+            add(&mut entities, key, 1.0, tag);
+        }
+    }
+    let mut entities: Vec<(String, f32, String)> =
+        entities.into_iter().map(|(k, (m, name))| (k, m, name)).collect();
+    entities.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    learned.sort_unstable();
+    learned.dedup();
+
+    let mut tags: Vec<String> = article.tags.iter().map(|t| entity::key(t)).filter(|t| !t.is_empty()).collect();
+    tags.sort_unstable();
+    tags.dedup();
+    let section = article.section.as_deref().map(entity::key).filter(|s| !s.is_empty());
+
+    Prepared {
+        article,
+        lang,
+        terms,
+        entities,
+        learned,
+        tags,
+        section,
+    }
+}
