@@ -157,9 +157,9 @@ impl Language {
         stop_words::lookup(self.code()).unwrap_or_default()
     }
 
-    /// Words that open sentences with a capital but are no names ("Selon", "Après"), beyond
-    /// the stop words: prepositions, adverbs and conjunctions the short stop lists keep.
-    pub(crate) fn sentence_openers(self) -> &'static [&'static str] {
+    /// Words written with a capital that are no names: sentence openers ("Selon", "Après")
+    /// that the short stop lists keep, and English days and months.
+    pub(crate) fn not_names(self) -> &'static [&'static str] {
         match self {
             Language::French => &[
                 "selon", "après", "avant", "depuis", "pendant", "lors", "alors", "ainsi", "malgré",
@@ -174,7 +174,9 @@ impl Language {
                 "according", "after", "before", "since", "during", "despite", "however", "meanwhile",
                 "yesterday", "today", "tomorrow", "although", "though", "while", "when", "also",
                 "many", "several", "every", "each", "last", "next", "earlier", "later", "still",
-                "instead", "indeed", "moreover", "now", "even", "among", "according", "like",
+                "instead", "indeed", "moreover", "now", "even", "among", "like", "monday", "tuesday",
+                "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+                "april", "june", "july", "september", "october", "november", "december",
             ],
             _ => &[],
         }

@@ -38,6 +38,7 @@ pub mod analysis;
 mod article;
 pub mod entity;
 mod error;
+pub mod eval;
 mod index;
 mod language;
 pub mod rank;

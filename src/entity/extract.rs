@@ -158,14 +158,21 @@ pub(crate) fn extract(text: &str, lang: Language, aliases: &AliasTable) -> Extra
         }
         let end_run = last + 1;
         // A capitalised stop word or ordinary word opening a sentence is not part of a name.
+        // A capitalised stop word ("Le Nigeria") is never part of a name; at a sentence start,
+        // neither is an ordinary word ("Selon", "Discuter") nor a lone word never capitalised
+        // elsewhere in the text ("Créée en 2014").
         let mut first = i;
-        while first < end_run && words[i].sentence_start && {
+        while first < end_run && {
             let folded = key(words[first].main_text());
             let lower = words[first].main_text().to_lowercase();
-            let ordinary = stop.contains(&lower)
-                || lang.sentence_openers().contains(&lower.as_str())
+            let stop_word = stop.contains(&lower) && !words[first].acronym;
+            let ordinary = lang.not_names().contains(&lower.as_str())
                 || (lowercase.contains(&folded) && !capitalised_inside.contains(&folded));
-            ordinary || (first == end_run - 1 && !words[first].acronym && !capitalised_inside.contains(&folded) && !aliases.contains(&folded))
+            let lone_unknown = first == end_run - 1
+                && !words[first].acronym
+                && !capitalised_inside.contains(&folded)
+                && !aliases.contains(&folded);
+            stop_word || (words[i].sentence_start && (ordinary || lone_unknown))
         } {
             first += 1;
             while first < end_run && !words[first].capitalised {
