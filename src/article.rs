@@ -441,38 +441,54 @@ impl Corpus {
     ///
     /// # Errors
     /// As [`Corpus::from_jsonl`].
-    pub fn from_reader<R: BufRead>(
-        mut reader: JsonlReader<R>,
-        mut progress: impl FnMut(u64),
-    ) -> Result<Corpus> {
-        let mut corpus = Corpus::default();
-        let mut seen: hashbrown::HashMap<String, (usize, u64)> = hashbrown::HashMap::new();
-        while let Some(item) = reader.next() {
-            let (line, article) = item?;
-            progress(reader.bytes_read());
-            match seen.get_mut(&article.id) {
-                Some((position, first_line)) => {
-                    corpus.warnings.push(Warning {
-                        line,
-                        message: format!(
-                            "id {} repeats line {first_line}; the later line replaces it",
-                            quoted(&article.id)
-                        ),
-                    });
-                    *first_line = line;
-                    corpus.articles[*position] = article;
-                }
+    pub fn from_reader<R: BufRead>(reader: JsonlReader<R>, progress: impl FnMut(u64)) -> Result<Corpus> {
+        let mut articles: Vec<Article> = Vec::new();
+        let mut positions: hashbrown::HashMap<String, usize> = hashbrown::HashMap::new();
+        let warnings = read_each(reader, progress, |article| {
+            match positions.get(&article.id) {
+                Some(&at) => articles[at] = article,
                 None => {
-                    seen.insert(article.id.clone(), (corpus.articles.len(), line));
-                    corpus.articles.push(article);
+                    positions.insert(article.id.clone(), articles.len());
+                    articles.push(article);
                 }
             }
-        }
-        if corpus.articles.is_empty() {
-            return Err(Error::input("no article found: the input is empty"));
-        }
-        Ok(corpus)
+            Ok(())
+        })?;
+        Ok(Corpus { articles, warnings })
     }
+}
+
+/// Feeds every article of `reader` to `each`, in order, and returns the warnings: one for
+/// each id that repeats an earlier line (`each` sees both; the later one must win).
+///
+/// # Errors
+/// The first malformed line, the first error of `each` (with its line), or an input error
+/// when the stream holds no article.
+pub(crate) fn read_each<R: BufRead>(
+    mut reader: JsonlReader<R>,
+    mut progress: impl FnMut(u64),
+    mut each: impl FnMut(Article) -> Result<()>,
+) -> Result<Vec<Warning>> {
+    let mut warnings = Vec::new();
+    let mut lines: hashbrown::HashMap<String, u64> = hashbrown::HashMap::new();
+    while let Some(item) = reader.next() {
+        let (line, article) = item?;
+        progress(reader.bytes_read());
+        if let Some(first) = lines.insert(article.id.clone(), line) {
+            warnings.push(Warning {
+                line,
+                message: format!(
+                    "id {} repeats line {first}; the later line replaces it",
+                    quoted(&article.id)
+                ),
+            });
+        }
+        each(article).map_err(|e| e.at_line(line))?;
+    }
+    if lines.is_empty() {
+        return Err(Error::input("no article found: the input is empty"));
+    }
+    Ok(warnings)
 }
 
 #[cfg(test)]

@@ -83,6 +83,18 @@ impl TokenFilter for Elision {
     }
 }
 
+/// The word without its elided prefix ("l’arrestation" -> "arrestation"), for display.
+pub(crate) fn without_elision(word: &str, lang: Language) -> &str {
+    match word.find(|c| c == '\'' || APOSTROPHES.contains(&c)) {
+        Some(at) if lang.elisions().iter().any(|e| e.eq_ignore_ascii_case(&word[..at])) => {
+            let rest = &word[at..];
+            let skip = rest.chars().next().map_or(0, char::len_utf8);
+            if skip < rest.len() { &rest[skip..] } else { word }
+        }
+        _ => word,
+    }
+}
+
 /// Drops the stop words of a language; expects lower-case text.
 #[derive(Clone, Debug)]
 pub struct StopWords {

@@ -16,7 +16,7 @@ pub use filters::{
     DropSingleLetters, Elision, FoldAccents, Lowercase, Stem, StopWords, TokenFilter,
     UnifyApostrophes,
 };
-pub(crate) use filters::{APOSTROPHES, fold_accents};
+pub(crate) use filters::{APOSTROPHES, fold_accents, without_elision};
 
 use crate::language::Language;
 

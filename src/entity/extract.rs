@@ -79,6 +79,12 @@ fn split_words<'t>(text: &'t str, lang: Language) -> Vec<Word<'t>> {
             }
             None => (None, start),
         };
+        // English possessives: "Apple’s" names Apple.
+        let word = ["'s", "’s", "ʼs"]
+            .iter()
+            .find_map(|s| word.strip_suffix(s))
+            .filter(|w| lang == Language::English && !w.is_empty())
+            .unwrap_or(word);
         let main_text = &text[main..start + word.len()];
         let capitalised = main_text.chars().next().is_some_and(char::is_uppercase);
         let letters = main_text.chars().filter(|c| c.is_alphabetic()).count();

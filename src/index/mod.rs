@@ -288,6 +288,34 @@ impl Index {
         Ok(index)
     }
 
+    /// An index of the articles of a JSON Lines stream, read one line at a time (the file
+    /// is never held whole), with the reader's warnings. `progress` gets the bytes read.
+    ///
+    /// # Errors
+    /// As [`Corpus::from_jsonl`](crate::Corpus::from_jsonl) and [`Index::with_aliases`].
+    ///
+    /// # Examples
+    /// ```
+    /// use connexe::{Index, JsonlReader};
+    ///
+    /// let input = r#"{"id":"a","title":"Rome","body":"La coalition à Rome."}
+    /// {"id":"a","title":"Rome (mis à jour)","body":"La coalition se réunit à Rome."}"#;
+    /// let (index, warnings) = Index::from_jsonl(Default::default(), Default::default(), JsonlReader::new(input.as_bytes()), |_| {})?;
+    /// assert_eq!(index.get("a").unwrap().title, "Rome (mis à jour)");
+    /// assert_eq!(warnings[0].line, 2);
+    /// # Ok::<(), connexe::Error>(())
+    /// ```
+    pub fn from_jsonl<R: std::io::BufRead>(
+        config: IndexConfig,
+        aliases: AliasTable,
+        reader: crate::JsonlReader<R>,
+        progress: impl FnMut(u64),
+    ) -> Result<(Index, Vec<crate::Warning>)> {
+        let mut index = Index::with_aliases(config, aliases)?;
+        let warnings = crate::article::read_each(reader, progress, |article| index.upsert(article).map(drop))?;
+        Ok((index, warnings))
+    }
+
     /// The configuration.
     pub fn config(&self) -> &IndexConfig {
         &self.config

@@ -351,7 +351,8 @@ impl Index {
         for text in [Some(&a.title), a.lead.as_ref(), Some(&a.body)].into_iter().flatten().chain(&a.tags) {
             analyzer.analyze(text, |surface, term| {
                 if !out.contains_key(term) {
-                    out.insert(term.to_owned(), surface.to_lowercase());
+                    let word = crate::analysis::without_elision(surface, doc.lang);
+                    out.insert(term.to_owned(), word.to_lowercase());
                 }
             });
         }
