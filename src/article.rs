@@ -86,8 +86,8 @@ impl Article {
     /// required field is missing or empty, a field has the wrong type, the language code is
     /// unknown or the date is malformed.
     pub fn from_json(text: &str) -> Result<Article> {
-        let value: Value = serde_json::from_str(text)
-            .map_err(|e| Error::input(format!("invalid JSON: {e}")))?;
+        let value: Value =
+            serde_json::from_str(text).map_err(|e| Error::input(format!("invalid JSON: {e}")))?;
         let Value::Object(map) = value else {
             return Err(Error::input(format!(
                 "expected a JSON object, got {}",
@@ -224,7 +224,11 @@ fn strings(map: &Map<String, Value>, field: &'static str) -> Result<Vec<String>>
             .collect(),
         Some(other) => Err(Error::bad_field(
             field,
-            format!("expected an array of strings, got {} {}", type_name(other), short(other)),
+            format!(
+                "expected an array of strings, got {} {}",
+                type_name(other),
+                short(other)
+            ),
         )),
     }
 }
@@ -541,9 +545,7 @@ mod tests {
     #[test]
     fn reader_streams_and_skips_blank_lines() {
         let input = format!("{GOOD}\n\n\u{feff}{GOOD}\r\n");
-        let items: Vec<u64> = JsonlReader::new(input.as_bytes())
-            .map(|r| r.unwrap().0)
-            .collect();
+        let items: Vec<u64> = JsonlReader::new(input.as_bytes()).map(|r| r.unwrap().0).collect();
         assert_eq!(items, vec![1, 3]);
     }
 

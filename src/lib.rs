@@ -50,3 +50,8 @@ pub use error::{Error, ErrorKind, Result};
 pub use index::{FieldWeights, Index, IndexConfig, RetrievalOptions};
 pub use language::Language;
 pub use rank::{Explanation, Recommendation, Weights};
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

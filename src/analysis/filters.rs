@@ -86,7 +86,12 @@ impl TokenFilter for Elision {
 /// The word without its elided prefix ("l’arrestation" -> "arrestation"), for display.
 pub(crate) fn without_elision(word: &str, lang: Language) -> &str {
     match word.find(|c| c == '\'' || APOSTROPHES.contains(&c)) {
-        Some(at) if lang.elisions().iter().any(|e| e.eq_ignore_ascii_case(&word[..at])) => {
+        Some(at)
+            if lang
+                .elisions()
+                .iter()
+                .any(|e| e.eq_ignore_ascii_case(&word[..at])) =>
+        {
             let rest = &word[at..];
             let skip = rest.chars().next().map_or(0, char::len_utf8);
             if skip < rest.len() { &rest[skip..] } else { word }
@@ -107,6 +112,13 @@ impl StopWords {
         StopWords {
             words: lang.stop_words().iter().copied().collect(),
         }
+    }
+
+    /// The stop words of `lang`, built once per process.
+    pub(crate) fn shared(lang: Language) -> &'static StopWords {
+        static SETS: [std::sync::OnceLock<StopWords>; Language::ALL.len()] =
+            [const { std::sync::OnceLock::new() }; Language::ALL.len()];
+        SETS[lang as usize].get_or_init(|| StopWords::new(lang))
     }
 
     pub(crate) fn contains(&self, word: &str) -> bool {

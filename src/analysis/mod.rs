@@ -12,11 +12,10 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 use unicode_segmentation::UnicodeSegmentation;
 
-pub use filters::{
-    DropSingleLetters, Elision, FoldAccents, Lowercase, Stem, StopWords, TokenFilter,
-    UnifyApostrophes,
-};
 pub(crate) use filters::{APOSTROPHES, fold_accents, without_elision};
+pub use filters::{
+    DropSingleLetters, Elision, FoldAccents, Lowercase, Stem, StopWords, TokenFilter, UnifyApostrophes,
+};
 
 use crate::language::Language;
 
@@ -255,11 +254,15 @@ mod tests {
     #[test]
     fn analyze_reports_surface_forms() {
         let mut pairs = Vec::new();
-        Analyzer::for_language(Language::French)
-            .analyze("Les Marocains résidant", |s, t| pairs.push((s.to_owned(), t.to_owned())));
+        Analyzer::for_language(Language::French).analyze("Les Marocains résidant", |s, t| {
+            pairs.push((s.to_owned(), t.to_owned()))
+        });
         assert_eq!(
             pairs,
-            vec![("Marocains".into(), "marocain".into()), ("résidant".into(), "resid".into())]
+            vec![
+                ("Marocains".into(), "marocain".into()),
+                ("résidant".into(), "resid".into())
+            ]
         );
     }
 }

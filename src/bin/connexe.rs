@@ -21,7 +21,11 @@ const DEMO_ALIASES: &str = include_str!("../../data/aliases-fr.json");
 const DEMO_ARTICLE: &str = "fra-dev-0035";
 
 #[derive(Parser)]
-#[command(name = "connexe", version, about = "Related-article recommendations for news sites")]
+#[command(
+    name = "connexe",
+    version,
+    about = "Related-article recommendations for news sites"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -91,7 +95,9 @@ fn run(cli: Cli) -> Result<()> {
                 None => AliasTable::new(),
             };
             let index = load_corpus(&corpus, config, aliases)?;
-            let related = index.similar(&id, options.k).with_context(|| corpus.display().to_string())?;
+            let related = index
+                .similar(&id, options.k)
+                .with_context(|| corpus.display().to_string())?;
             print(&index, &id, &related, options.format, None)
         }
         Command::Demo { id, options } => {
@@ -105,16 +111,17 @@ fn run(cli: Cli) -> Result<()> {
             let showcase = id.is_none();
             let id = id.unwrap_or_else(|| DEMO_ARTICLE.to_owned());
             let related = index.similar(&id, options.k).context("bundled corpus")?;
-            let note = showcase.then_some(
-                "the showcase article; pick another with --id, from fra-dev-0000 to fra-dev-0210",
-            );
+            let note = showcase
+                .then_some("the showcase article; pick another with --id, from fra-dev-0000 to fra-dev-0210");
             print(&index, &id, &related, options.format, note)
         }
     }
 }
 
 fn load_config(path: Option<&Path>) -> Result<IndexConfig> {
-    let Some(path) = path else { return Ok(IndexConfig::default()) };
+    let Some(path) = path else {
+        return Ok(IndexConfig::default());
+    };
     let text = std::fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
     let config: IndexConfig = serde_json::from_str(&text).with_context(|| format!("{}", path.display()))?;
     config.validate().with_context(|| format!("{}", path.display()))?;
@@ -123,7 +130,7 @@ fn load_config(path: Option<&Path>) -> Result<IndexConfig> {
 
 fn load_aliases(path: &Path) -> Result<AliasTable> {
     let text = std::fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
-    Ok(AliasTable::from_json(&text).with_context(|| format!("{}", path.display()))?)
+    AliasTable::from_json(&text).with_context(|| format!("{}", path.display()))
 }
 
 /// Reads and indexes a corpus, with a progress bar on stderr once it takes over a second.
@@ -146,7 +153,8 @@ fn load_corpus(path: &Path, config: IndexConfig, aliases: AliasTable) -> Result<
         bar.set_position(bytes);
     };
     let reader = JsonlReader::new(BufReader::new(file));
-    let (index, warnings) = Index::from_jsonl(config, aliases, reader, progress).with_context(|| name.clone())?;
+    let (index, warnings) =
+        Index::from_jsonl(config, aliases, reader, progress).with_context(|| name.clone())?;
     bar.finish_and_clear();
     for warning in warnings {
         eprintln!("warning: {name}: {warning}");
@@ -154,7 +162,13 @@ fn load_corpus(path: &Path, config: IndexConfig, aliases: AliasTable) -> Result<
     Ok(index)
 }
 
-fn print(index: &Index, id: &str, related: &[Recommendation], format: Format, note: Option<&str>) -> Result<()> {
+fn print(
+    index: &Index,
+    id: &str,
+    related: &[Recommendation],
+    format: Format,
+    note: Option<&str>,
+) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match format {
         Format::Json => {

@@ -72,7 +72,9 @@ impl AliasTable {
             return Err(Error::config(format!("alias table: empty name {}", quoted(name))));
         }
         self.display.insert(target.clone(), name.trim().to_owned());
-        for variant in std::iter::once(name.to_owned()).chain(variants.into_iter().map(|v| v.as_ref().to_owned())) {
+        for variant in
+            std::iter::once(name.to_owned()).chain(variants.into_iter().map(|v| v.as_ref().to_owned()))
+        {
             let folded = key(&variant);
             if folded.is_empty() {
                 return Err(Error::config(format!(
@@ -151,7 +153,10 @@ mod tests {
     fn bad_shapes_are_errors() {
         assert!(AliasTable::from_json("[1]").is_err());
         let err = AliasTable::from_json(r#"{"Daech": "EI"}"#).unwrap_err();
-        assert_eq!(err.to_string(), "alias table: \"Daech\": expected a list of strings");
+        assert_eq!(
+            err.to_string(),
+            "alias table: \"Daech\": expected a list of strings"
+        );
         assert!(AliasTable::from_json(r#"{"Daech": [" - "]}"#).is_err());
     }
 
@@ -160,6 +165,9 @@ mod tests {
         let table = AliasTable::from_json(r#"{"Daech": ["État islamique"]}"#).unwrap();
         assert_eq!(table.canonical(&key("ETAT ISLAMIQUE")), "daech");
         assert_eq!(table.canonical(&key("Daech")), "daech");
-        assert_eq!(table.phrases_starting_with("etat"), &[vec!["etat".to_owned(), "islamique".to_owned()]]);
+        assert_eq!(
+            table.phrases_starting_with("etat"),
+            &[vec!["etat".to_owned(), "islamique".to_owned()]]
+        );
     }
 }

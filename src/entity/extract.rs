@@ -27,8 +27,8 @@ pub(crate) struct Extraction {
 /// Lower-case words that join the capitalised words of one name ("Luigi Di Maio",
 /// "Ministère de l'Intérieur", "Bachar al-Assad", "Bank of England").
 const PARTICLES: &[&str] = &[
-    "de", "du", "des", "d", "l", "la", "le", "di", "da", "del", "della", "dos", "das", "do", "van",
-    "von", "der", "den", "al", "el", "ben", "bin", "ibn", "ould", "y", "of", "bou", "abou", "abu",
+    "de", "du", "des", "d", "l", "la", "le", "di", "da", "del", "della", "dos", "das", "do", "van", "von",
+    "der", "den", "al", "el", "ben", "bin", "ibn", "ould", "y", "of", "bou", "abou", "abu",
 ];
 
 /// One word of the text, as the extractor sees it.
@@ -117,7 +117,7 @@ fn is_particle(word: &Word<'_>) -> bool {
 /// its multi-word variants as phrases to look for.
 pub(crate) fn extract(text: &str, lang: Language, aliases: &AliasTable) -> Extraction {
     let words = split_words(text, lang);
-    let stop = crate::analysis::StopWords::new(lang);
+    let stop = crate::analysis::StopWords::shared(lang);
     // Words seen capitalised where capitals mean a name (not at a sentence start), and words
     // seen in lower case: they tell a name at a sentence start from an ordinary word.
     let mut capitalised_inside: HashSet<String> = HashSet::new();
@@ -208,7 +208,14 @@ fn push(out: &mut Extraction, surface: &str, aliases: &AliasTable) {
 
 /// "Bureau Central d'Investigations Judiciaires (BCIJ)": when the acronym's letters are the
 /// initials of the name's capitalised words, both name one entity.
-fn learn_acronym(text: &str, words: &[Word<'_>], first: usize, last: usize, aliases: &AliasTable, out: &mut Extraction) {
+fn learn_acronym(
+    text: &str,
+    words: &[Word<'_>],
+    first: usize,
+    last: usize,
+    aliases: &AliasTable,
+    out: &mut Extraction,
+) {
     let Some(next) = words.get(last + 1) else { return };
     let gap = &text[words[last].end..next.start];
     if gap.trim() != "(" || !next.acronym || !text[next.end..].starts_with(')') {
@@ -222,7 +229,9 @@ fn learn_acronym(text: &str, words: &[Word<'_>], first: usize, last: usize, alia
         .collect();
     let letters: String = next.main_text().chars().filter(|c| c.is_alphabetic()).collect();
     if initials.chars().count() >= 2 && initials == letters {
-        let long = aliases.canonical(&key(&text[words[first].main..words[last].end])).to_owned();
+        let long = aliases
+            .canonical(&key(&text[words[first].main..words[last].end]))
+            .to_owned();
         let short = aliases.canonical(&key(next.main_text())).to_owned();
         if long != short {
             out.learned.push((long, short));
@@ -232,29 +241,41 @@ fn learn_acronym(text: &str, words: &[Word<'_>], first: usize, last: usize, alia
 
 /// Names written in quotation marks: « État islamique », “Ennahda”. Up to six words, the
 /// first one capitalised.
-fn quoted_names(text: &str, words: &[Word<'_>], covered: &mut [bool], aliases: &AliasTable, out: &mut Extraction) {
+fn quoted_names(
+    text: &str,
+    words: &[Word<'_>],
+    covered: &mut [bool],
+    aliases: &AliasTable,
+    out: &mut Extraction,
+) {
     for (open, close) in [('«', '»'), ('“', '”')] {
         let mut from = 0;
         while let Some(o) = text[from..].find(open).map(|o| from + o + open.len_utf8()) {
-            let Some(c) = text[o..].find(close).map(|c| o + c) else { break };
+            let Some(c) = text[o..].find(close).map(|c| o + c) else {
+                break;
+            };
             from = c + close.len_utf8();
-            let inside: Vec<usize> = (0..words.len())
-                .filter(|&i| words[i].start >= o && words[i].end <= c)
-                .collect();
-            let (Some(&a), Some(&b)) = (inside.first(), inside.last()) else { continue };
-            if inside.len() > 6 || !words[a].capitalised || text[o..c].contains(['.', ',', ';', '!', '?']) {
+            // Words are in text order: the ones inside are a contiguous range.
+            let a = words.partition_point(|w| w.start < o);
+            let b = words.partition_point(|w| w.end <= c);
+            if b <= a || b - a > 6 || !words[a].capitalised || text[o..c].contains(['.', ',', ';', '!', '?'])
+            {
                 continue;
             }
-            push(out, &text[words[a].main..words[b].end], aliases);
-            for i in inside {
-                covered[i] = true;
-            }
+            push(out, &text[words[a].main..words[b - 1].end], aliases);
+            covered[a..b].iter_mut().for_each(|x| *x = true);
         }
     }
 }
 
 /// Multi-word variants of the alias table found as phrases, whatever their case.
-fn alias_phrases(text: &str, words: &[Word<'_>], covered: &mut [bool], aliases: &AliasTable, out: &mut Extraction) {
+fn alias_phrases(
+    text: &str,
+    words: &[Word<'_>],
+    covered: &mut [bool],
+    aliases: &AliasTable,
+    out: &mut Extraction,
+) {
     if aliases.is_empty() {
         return;
     }
@@ -284,7 +305,11 @@ mod tests {
     use super::*;
 
     fn names(text: &str, lang: Language, aliases: &AliasTable) -> Vec<String> {
-        extract(text, lang, aliases).mentions.into_iter().map(|m| m.name).collect()
+        extract(text, lang, aliases)
+            .mentions
+            .into_iter()
+            .map(|m| m.name)
+            .collect()
     }
 
     #[test]
@@ -315,17 +340,30 @@ mod tests {
         let learned = extract(text, Language::French, &AliasTable::new()).learned;
         assert_eq!(
             learned,
-            vec![("bureau central d'investigations judiciaires".to_owned(), "bcij".to_owned())]
+            vec![(
+                "bureau central d'investigations judiciaires".to_owned(),
+                "bcij".to_owned()
+            )]
         );
-        let unrelated = extract("La Banque mondiale (FMI) prête.", Language::French, &AliasTable::new()).learned;
+        let unrelated = extract(
+            "La Banque mondiale (FMI) prête.",
+            Language::French,
+            &AliasTable::new(),
+        )
+        .learned;
         assert!(unrelated.is_empty());
     }
 
     #[test]
     fn quoted_names_and_alias_phrases() {
         let aliases = AliasTable::from_json(r#"{"Daech": ["État islamique", "EI"]}"#).unwrap();
-        let text = "Le groupe « État islamique » menace. Les réseaux de l’EI et de l'état islamique recrutent.";
-        let got: Vec<String> = extract(text, Language::French, &aliases).mentions.into_iter().map(|m| m.key).collect();
+        let text =
+            "Le groupe « État islamique » menace. Les réseaux de l’EI et de l'état islamique recrutent.";
+        let got: Vec<String> = extract(text, Language::French, &aliases)
+            .mentions
+            .into_iter()
+            .map(|m| m.key)
+            .collect();
         assert_eq!(got, vec!["daech", "daech", "daech"]);
     }
 

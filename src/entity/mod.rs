@@ -122,22 +122,40 @@ mod tests {
             .filter(|l| !l.starts_with("À lire"))
             .collect::<Vec<_>>()
             .join("\n\n");
-        let aliases = AliasTable::from_json(r#"{"Daech": ["État islamique", "EI", "ISIS", "Daesh"]}"#).unwrap();
+        let aliases =
+            AliasTable::from_json(r#"{"Daech": ["État islamique", "EI", "ISIS", "Daesh"]}"#).unwrap();
         let found = extract(&body, Language::French, &aliases);
         let keys: Vec<&str> = found.mentions.iter().map(|m| m.key.as_str()).collect();
         for expected in [
-            "nasser bourita", "maroc", "daech", "rome", "luigi di maio", "antony blinken", "italie",
-            "irak", "syrie", "afrique",
+            "nasser bourita",
+            "maroc",
+            "daech",
+            "rome",
+            "luigi di maio",
+            "antony blinken",
+            "italie",
+            "irak",
+            "syrie",
+            "afrique",
         ] {
             assert!(keys.contains(&expected), "{expected} missing from {keys:?}");
         }
-        assert!(keys.iter().filter(|k| **k == "daech").count() >= 2, "EI and Daech are one entity");
+        assert!(
+            keys.iter().filter(|k| **k == "daech").count() >= 2,
+            "EI and Daech are one entity"
+        );
         for wrong in ["discuter", "creee", "au cours", "cours", "au"] {
             assert!(!keys.contains(&wrong), "{wrong} wrongly found in {keys:?}");
         }
         // The BCIJ teaser of the same page teaches its acronym.
         let teaser = page.lines().find(|l| l.contains("(BCIJ)")).expect("BCIJ teaser");
         let learned = extract(teaser, Language::French, &aliases).learned;
-        assert_eq!(learned, vec![("bureau central d'investigations judiciaires".into(), "bcij".into())]);
+        assert_eq!(
+            learned,
+            vec![(
+                "bureau central d'investigations judiciaires".into(),
+                "bcij".into()
+            )]
+        );
     }
 }

@@ -61,11 +61,17 @@ impl Qrels {
                 .parse()
                 .ok()
                 .filter(|g: &f64| g.is_finite())
-                .ok_or_else(|| Error::input(format!("grade: expected a number, got {}", quoted(grade))).at_line(n))?;
+                .ok_or_else(|| {
+                    Error::input(format!("grade: expected a number, got {}", quoted(grade))).at_line(n)
+                })?;
             if !qrels.grades.contains_key(query) {
                 qrels.order.push(query.to_owned());
             }
-            qrels.grades.entry(query.to_owned()).or_default().insert(doc.to_owned(), grade);
+            qrels
+                .grades
+                .entry(query.to_owned())
+                .or_default()
+                .insert(doc.to_owned(), grade);
             qrels.lines.push((n, query.to_owned(), doc.to_owned()));
         }
         Ok(qrels)
@@ -73,7 +79,11 @@ impl Qrels {
 
     /// The grade of a pair (0 when not listed).
     pub fn grade(&self, query: &str, doc: &str) -> f64 {
-        self.grades.get(query).and_then(|g| g.get(doc)).copied().unwrap_or(0.0)
+        self.grades
+            .get(query)
+            .and_then(|g| g.get(doc))
+            .copied()
+            .unwrap_or(0.0)
     }
 
     /// The query ids with at least one grade > 0, in file order: the queries every mean is over.
@@ -101,7 +111,10 @@ impl Qrels {
     }
 
     fn grades_of(&self, query: &str) -> Vec<f64> {
-        self.grades.get(query).map(|g| g.values().copied().collect()).unwrap_or_default()
+        self.grades
+            .get(query)
+            .map(|g| g.values().copied().collect())
+            .unwrap_or_default()
     }
 }
 
@@ -117,12 +130,20 @@ impl Qrels {
 /// ```
 pub fn ndcg_at(ranked: &[f64], all: &[f64], k: usize) -> f64 {
     let dcg = |grades: &mut dyn Iterator<Item = f64>| -> f64 {
-        grades.take(k).enumerate().map(|(i, g)| g / ((i + 2) as f64).log2()).sum()
+        grades
+            .take(k)
+            .enumerate()
+            .map(|(i, g)| g / ((i + 2) as f64).log2())
+            .sum()
     };
     let mut ideal: Vec<f64> = all.to_vec();
     ideal.sort_by(|a, b| b.total_cmp(a));
     let best = dcg(&mut ideal.into_iter());
-    if best > 0.0 { dcg(&mut ranked.iter().copied()) / best } else { 0.0 }
+    if best > 0.0 {
+        dcg(&mut ranked.iter().copied()) / best
+    } else {
+        0.0
+    }
 }
 
 /// Share of relevant documents (grade >= 0.5) in the first `k`: always divided by `k`.
@@ -182,7 +203,10 @@ pub struct RankingReport {
 /// An input error naming the line of the first judgment whose id the index lacks.
 pub fn evaluate_ranking(index: &Index, qrels: &Qrels, k: usize) -> Result<RankingReport> {
     qrels.check_ids(index)?;
-    let mut report = RankingReport { k, ..RankingReport::default() };
+    let mut report = RankingReport {
+        k,
+        ..RankingReport::default()
+    };
     let everything = index.len();
     for query in qrels.queries() {
         let ranked: Vec<f64> = index
@@ -227,7 +251,11 @@ pub fn pearson(x: &[f64], y: &[f64]) -> f64 {
         sxx += dx * dx;
         syy += dy * dy;
     }
-    if sxx > 0.0 && syy > 0.0 { sxy / (sxx * syy).sqrt() } else { 0.0 }
+    if sxx > 0.0 && syy > 0.0 {
+        sxy / (sxx * syy).sqrt()
+    } else {
+        0.0
+    }
 }
 
 /// Spearman correlation: Pearson of the ranks, ties given their average rank.
@@ -300,7 +328,10 @@ mod tests {
     #[test]
     fn spearman_averages_tied_ranks() {
         assert_eq!(ranks(&[3.0, 1.0, 3.0, 2.0]), vec![3.5, 1.0, 3.5, 2.0]);
-        close(spearman(&[1.0, 1.0, 2.0], &[1.0, 2.0, 3.0]), pearson(&[1.5, 1.5, 3.0], &[1.0, 2.0, 3.0]));
+        close(
+            spearman(&[1.0, 1.0, 2.0], &[1.0, 2.0, 3.0]),
+            pearson(&[1.5, 1.5, 3.0], &[1.0, 2.0, 3.0]),
+        );
         assert_eq!(pearson(&[1.0, 1.0], &[1.0, 2.0]), 0.0);
     }
 

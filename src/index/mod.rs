@@ -105,12 +105,6 @@ pub struct IndexConfig {
     pub retrieval: RetrievalOptions,
 }
 
-impl Default for Language {
-    fn default() -> Self {
-        Language::French
-    }
-}
-
 impl IndexConfig {
     /// Checks every number.
     ///
@@ -125,7 +119,9 @@ impl IndexConfig {
             ("fields.tags", self.fields.tags),
         ] {
             if !value.is_finite() || value < 0.0 {
-                return Err(Error::config(format!("`{name}` must be a finite number >= 0, got {value}")));
+                return Err(Error::config(format!(
+                    "`{name}` must be a finite number >= 0, got {value}"
+                )));
             }
         }
         let r = &self.retrieval;
@@ -136,7 +132,9 @@ impl IndexConfig {
             )));
         }
         if r.query_terms == 0 || r.candidates == 0 {
-            return Err(Error::config("`retrieval.query_terms` and `retrieval.candidates` must be at least 1"));
+            return Err(Error::config(
+                "`retrieval.query_terms` and `retrieval.candidates` must be at least 1",
+            ));
         }
         Ok(())
     }
@@ -280,7 +278,11 @@ impl Index {
     ///
     /// # Errors
     /// As [`Index::with_aliases`] and [`Article::validate`].
-    pub fn build(config: IndexConfig, aliases: AliasTable, articles: impl IntoIterator<Item = Article>) -> Result<Index> {
+    pub fn build(
+        config: IndexConfig,
+        aliases: AliasTable,
+        articles: impl IntoIterator<Item = Article>,
+    ) -> Result<Index> {
         let mut index = Index::with_aliases(config, aliases)?;
         for article in articles {
             index.upsert(article)?;
@@ -312,7 +314,8 @@ impl Index {
         progress: impl FnMut(u64),
     ) -> Result<(Index, Vec<crate::Warning>)> {
         let mut index = Index::with_aliases(config, aliases)?;
-        let warnings = crate::article::read_each(reader, progress, |article| index.upsert(article).map(drop))?;
+        let warnings =
+            crate::article::read_each(reader, progress, |article| index.upsert(article).map(drop))?;
         Ok((index, warnings))
     }
 
@@ -410,7 +413,9 @@ impl Index {
     /// [`ErrorKind::UnknownId`](crate::ErrorKind::UnknownId) when no article has that id.
     pub fn remove(&mut self, id: &str) -> Result<Article> {
         let slot = self.slots.remove(id).ok_or_else(|| Error::unknown_id(id))?;
-        let doc = self.docs[slot as usize].take().expect("a mapped slot holds a document");
+        let doc = self.docs[slot as usize]
+            .take()
+            .expect("a mapped slot holds a document");
         for &(term, _) in &doc.terms {
             self.term_postings[term as usize].retain(|p| p.slot != slot);
         }
@@ -454,7 +459,10 @@ impl Index {
             if id as usize == self.term_postings.len() {
                 self.term_postings.push(Vec::new());
             }
-            self.term_postings[id as usize].push(Posting { slot, weight: *weight });
+            self.term_postings[id as usize].push(Posting {
+                slot,
+                weight: *weight,
+            });
             terms.push((id, *weight));
         }
         let mut entities = Vec::with_capacity(p.entities.len());

@@ -40,7 +40,10 @@ pub(crate) fn language_of(article: &Article, default: Language) -> Language {
         return lang;
     }
     let mut sample = String::with_capacity(DETECT_BYTES + 256);
-    for part in [Some(&article.title), article.lead.as_ref(), Some(&article.body)].into_iter().flatten() {
+    for part in [Some(&article.title), article.lead.as_ref(), Some(&article.body)]
+        .into_iter()
+        .flatten()
+    {
         sample.push_str(part);
         sample.push('\n');
         if sample.len() > DETECT_BYTES {
@@ -95,7 +98,10 @@ pub(crate) fn prepare(
     };
     let mut learned = Vec::new();
     let mut from_text = |text: &str| {
-        let Extraction { mentions, learned: taught } = entity::extract(text, lang, aliases);
+        let Extraction {
+            mentions,
+            learned: taught,
+        } = entity::extract(text, lang, aliases);
         learned.extend(taught);
         mentions
     };
@@ -133,10 +139,19 @@ pub(crate) fn prepare(
     learned.sort_unstable();
     learned.dedup();
 
-    let mut tags: Vec<String> = article.tags.iter().map(|t| entity::key(t)).filter(|t| !t.is_empty()).collect();
+    let mut tags: Vec<String> = article
+        .tags
+        .iter()
+        .map(|t| entity::key(t))
+        .filter(|t| !t.is_empty())
+        .collect();
     tags.sort_unstable();
     tags.dedup();
-    let section = article.section.as_deref().map(entity::key).filter(|s| !s.is_empty());
+    let section = article
+        .section
+        .as_deref()
+        .map(entity::key)
+        .filter(|s| !s.is_empty());
 
     Prepared {
         article,

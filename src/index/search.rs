@@ -106,7 +106,9 @@ impl Index {
         let surfaces = self.surfaces(slot);
         Ok(scored
             .into_iter()
-            .map(|(score, explain, candidate)| self.recommendation(&query, candidate, score, explain, derived, &surfaces))
+            .map(|(score, explain, candidate)| {
+                self.recommendation(&query, candidate, score, explain, derived, &surfaces)
+            })
             .collect())
     }
 
@@ -150,13 +152,25 @@ impl Index {
 
     /// The article's entities under their canonical keys, weighted by idf × multiplier, in
     /// key order; a name and its acronym count once.
-    fn weighted_entities<'i>(&'i self, slot: u32, derived: &Derived, idf_cache: &mut EntityIdf) -> Vec<(&'i str, f64, &'i str)> {
+    fn weighted_entities<'i>(
+        &'i self,
+        slot: u32,
+        derived: &Derived,
+        idf_cache: &mut EntityIdf,
+    ) -> Vec<(&'i str, f64, &'i str)> {
         let mut out: Vec<(&str, f64, &str)> = Vec::new();
         for (entity, multiplier, name) in &self.doc(slot).entities {
             let canonical = derived.learned.to_short.get(entity).copied().unwrap_or(*entity);
             let idf = self.entity_idf(canonical, derived, idf_cache);
-            let display = self.aliases.display_name(self.entities.text(canonical)).unwrap_or(name);
-            out.push((self.entities.text(canonical), idf * f64::from(*multiplier), display));
+            let display = self
+                .aliases
+                .display_name(self.entities.text(canonical))
+                .unwrap_or(name);
+            out.push((
+                self.entities.text(canonical),
+                idf * f64::from(*multiplier),
+                display,
+            ));
         }
         out.sort_by(|a, b| a.0.cmp(b.0).then(b.1.total_cmp(&a.1)));
         out.dedup_by(|later, earlier| later.0 == earlier.0);
@@ -167,7 +181,11 @@ impl Index {
     /// that the corpus teaches as its acronym.
     fn entity_idf(&self, canonical: u32, derived: &Derived, cache: &mut EntityIdf) -> f64 {
         *cache.entry(canonical).or_insert_with(|| {
-            let longs = derived.learned.longs.get(&canonical).map_or(&[][..], Vec::as_slice);
+            let longs = derived
+                .learned
+                .longs
+                .get(&canonical)
+                .map_or(&[][..], Vec::as_slice);
             let df = if longs.is_empty() {
                 self.entity_postings[canonical as usize].len()
             } else {
@@ -197,7 +215,10 @@ impl Index {
             .filter(|&(&t, _)| self.term_postings[t as usize].len() <= max_df)
             .map(|(&t, &w)| (t, w))
             .collect();
-        strongest.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| self.terms.text(a.0).cmp(self.terms.text(b.0))));
+        strongest.sort_by(|a, b| {
+            b.1.total_cmp(&a.1)
+                .then_with(|| self.terms.text(a.0).cmp(self.terms.text(b.0)))
+        });
         strongest.truncate(options.query_terms);
 
         let mut by_text: HashMap<u32, f64> = HashMap::new();
@@ -216,8 +237,14 @@ impl Index {
 
         let mut by_entity: HashMap<u32, f64> = HashMap::new();
         for &(key, weight, _) in &query.entities {
-            let Some(canonical) = self.entities.get(key) else { continue };
-            let longs = derived.learned.longs.get(&canonical).map_or(&[][..], Vec::as_slice);
+            let Some(canonical) = self.entities.get(key) else {
+                continue;
+            };
+            let longs = derived
+                .learned
+                .longs
+                .get(&canonical)
+                .map_or(&[][..], Vec::as_slice);
             let mut seen: HashSet<u32> = HashSet::new();
             for &e in std::iter::once(&canonical).chain(longs) {
                 for p in &self.entity_postings[e as usize] {
@@ -239,7 +266,8 @@ impl Index {
     fn best(&self, scores: impl Iterator<Item = (u32, f64)>, n: usize) -> Vec<u32> {
         let mut all: Vec<(u32, f64)> = scores.collect();
         let cmp = |a: &(u32, f64), b: &(u32, f64)| {
-            b.1.total_cmp(&a.1).then_with(|| self.doc(a.0).article.id.cmp(&self.doc(b.0).article.id))
+            b.1.total_cmp(&a.1)
+                .then_with(|| self.doc(a.0).article.id.cmp(&self.doc(b.0).article.id))
         };
         if all.len() > n {
             all.select_nth_unstable_by(n - 1, cmp);
@@ -250,7 +278,14 @@ impl Index {
 
     /// Every component of the score of `candidate` for `query`; shared words and entities
     /// are left for [`Index::recommendation`], which runs only for the results kept.
-    fn components(&self, query: &Query<'_>, candidate: u32, derived: &Derived, idf_cache: &mut EntityIdf, weights: &Weights) -> Explanation {
+    fn components(
+        &self,
+        query: &Query<'_>,
+        candidate: u32,
+        derived: &Derived,
+        idf_cache: &mut EntityIdf,
+        weights: &Weights,
+    ) -> Explanation {
         let doc = self.doc(candidate);
         let qdoc = self.doc(query.slot);
         let text = {
@@ -259,7 +294,12 @@ impl Index {
                 let dot: f64 = doc
                     .terms
                     .iter()
-                    .filter_map(|&(t, tf)| query.terms.get(&t).map(|q| q * f64::from(tf) * derived.idf[t as usize]))
+                    .filter_map(|&(t, tf)| {
+                        query
+                            .terms
+                            .get(&t)
+                            .map(|q| q * f64::from(tf) * derived.idf[t as usize])
+                    })
                     .sum();
                 (dot / (norm * query.norm)).min(1.0)
             } else {
@@ -348,7 +388,11 @@ impl Index {
         let analyzer = self.analyzers.get(doc.lang);
         let mut out: HashMap<String, String> = HashMap::new();
         let a = &doc.article;
-        for text in [Some(&a.title), a.lead.as_ref(), Some(&a.body)].into_iter().flatten().chain(&a.tags) {
+        for text in [Some(&a.title), a.lead.as_ref(), Some(&a.body)]
+            .into_iter()
+            .flatten()
+            .chain(&a.tags)
+        {
             analyzer.analyze(text, |surface, term| {
                 if !out.contains_key(term) {
                     let word = crate::analysis::without_elision(surface, doc.lang);

@@ -165,22 +165,35 @@ mod tests {
 
     #[test]
     fn recency_halves_at_half_life() {
-        let w = Weights { recency_half_life_days: 10.0, ..Weights::default() };
+        let w = Weights {
+            recency_half_life_days: 10.0,
+            ..Weights::default()
+        };
         let a = Some(Timestamp::from_unix_seconds(0));
         let b = Some(Timestamp::from_unix_seconds(10 * 86_400));
         assert!((w.recency(a, b) - 0.5).abs() < 1e-12);
         assert!((w.recency(b, a) - 0.5).abs() < 1e-12);
         assert_eq!(w.recency(a, None), 1.0);
-        let off = Weights { recency_half_life_days: 0.0, ..w };
+        let off = Weights {
+            recency_half_life_days: 0.0,
+            ..w
+        };
         assert_eq!(off.recency(a, b), 1.0);
     }
 
     #[test]
     fn negative_and_infinite_weights_are_refused() {
         for bad in [-1.0, f64::INFINITY, f64::NAN] {
-            let w = Weights { entities: bad, ..Weights::default() };
+            let w = Weights {
+                entities: bad,
+                ..Weights::default()
+            };
             let err = w.validate().unwrap_err();
-            assert!(err.to_string().starts_with("weight `entities` must be a finite number >= 0"), "{err}");
+            assert!(
+                err.to_string()
+                    .starts_with("weight `entities` must be a finite number >= 0"),
+                "{err}"
+            );
         }
     }
 }

@@ -1,0 +1,26 @@
+# The one command that checks everything: `make test`. CI runs exactly this (.ci/run).
+
+CARGO ?= cargo
+export RUSTDOCFLAGS := -D warnings
+
+.PHONY: test fmt lint rust-test bench-build docs demo
+
+test: fmt lint rust-test docs bench-build
+
+fmt:
+	$(CARGO) fmt --all -- --check
+
+lint:
+	$(CARGO) clippy --all-targets -- -D warnings
+
+rust-test:
+	$(CARGO) test --release
+
+docs:
+	$(CARGO) doc --no-deps --quiet
+
+bench-build:
+	$(CARGO) bench --no-run --quiet
+
+demo:
+	$(CARGO) run --release -- demo
