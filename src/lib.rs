@@ -34,6 +34,8 @@
 //! # Ok::<(), connexe::Error>(())
 //! ```
 
+#![deny(missing_docs)]
+
 pub mod analysis;
 mod article;
 pub mod entity;
