@@ -132,7 +132,9 @@ impl Article {
     }
 
     /// The body's paragraphs, trimmed, without empty ones: split at blank lines, or at every
-    /// newline when the body has no blank line.
+    /// newline when the body has no blank line. A body with no line break at all (text
+    /// scraped without its markup) is cut after sentences into paragraphs of about
+    /// [`PARAGRAPH_CHARS`] characters.
     ///
     /// # Examples
     /// ```
@@ -142,10 +144,9 @@ impl Article {
     /// assert_eq!(b.paragraphs(), vec!["Un.", "Deux."]);
     /// ```
     pub fn paragraphs(&self) -> Vec<&str> {
-        let body = self.body.as_str();
-        let has_blank_line = body.trim().lines().any(|l| l.trim().is_empty());
-        let mut out = Vec::new();
-        if has_blank_line {
+        let body = self.body.trim();
+        if body.lines().any(|l| l.trim().is_empty()) {
+            let mut out = Vec::new();
             let mut start: Option<usize> = None;
             let mut end = 0;
             let mut offset = 0;
@@ -163,11 +164,53 @@ impl Article {
             if let Some(s) = start {
                 out.push(body[s..end].trim());
             }
+            out
+        } else if body.contains('\n') {
+            body.lines().map(str::trim).filter(|l| !l.is_empty()).collect()
         } else {
-            out.extend(body.lines().map(str::trim).filter(|l| !l.is_empty()));
+            sentence_paragraphs(body)
         }
-        out
     }
+}
+
+/// The length [`Article::paragraphs`] aims at when it has to cut a body without line breaks.
+pub const PARAGRAPH_CHARS: usize = 600;
+
+/// Cuts a text without line breaks after the sentence that brings a paragraph past
+/// [`PARAGRAPH_CHARS`]; a sentence ends at `.`, `!`, `?` or `…` (and closing quotes after
+/// them) followed by a space and a capital, a digit or an opening quote.
+fn sentence_paragraphs(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if !matches!(c, '.' | '!' | '?' | '…') || text[start..i].chars().count() < PARAGRAPH_CHARS {
+            continue;
+        }
+        let mut end = i + c.len_utf8();
+        while let Some(&(j, q)) = chars.peek() {
+            if matches!(q, '»' | '"' | '”' | ')') {
+                end = j + q.len_utf8();
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        let rest = &text[end..];
+        let after_space = rest.trim_start_matches([' ', '\u{a0}']);
+        let opens = after_space
+            .chars()
+            .next()
+            .is_some_and(|n| n.is_uppercase() || n.is_numeric() || matches!(n, '«' | '"' | '“'));
+        if after_space.len() < rest.len() && opens {
+            out.push(text[start..end].trim());
+            start = end;
+        }
+    }
+    if !text[start..].trim().is_empty() {
+        out.push(text[start..].trim());
+    }
+    out
 }
 
 fn type_name(value: &Value) -> &'static str {
@@ -559,6 +602,26 @@ mod tests {
         assert_eq!(a.tags, vec!["Maroc"]);
         assert_eq!(a.entities, vec!["Rome"]);
         assert_eq!(a.section.as_deref(), Some("Monde"));
+    }
+
+    #[test]
+    fn bodies_without_line_breaks_are_cut_after_sentences() {
+        let sentence = "Le Maroc appelle la coalition à agir contre Daech en Afrique de l'Ouest. ";
+        let body = sentence.repeat(30);
+        let a = Article::new("a", "t", body.trim());
+        let paragraphs = a.paragraphs();
+        assert!(paragraphs.len() > 2, "{}", paragraphs.len());
+        assert_eq!(paragraphs.join(" "), body.trim());
+        for p in &paragraphs[..paragraphs.len() - 1] {
+            assert!(p.ends_with('.'));
+            let n = p.chars().count();
+            assert!(
+                (PARAGRAPH_CHARS..PARAGRAPH_CHARS + sentence.len()).contains(&n),
+                "{n}"
+            );
+        }
+        assert_eq!(Article::new("b", "t", "Court.").paragraphs(), vec!["Court."]);
+        assert!(Article::new("c", "t", "  ").paragraphs().is_empty());
     }
 
     #[test]

@@ -283,6 +283,23 @@ impl Language {
         }
     }
 
+    /// Common nouns written with a capital by convention ("l'État", "la République"): a
+    /// name only as part of a longer one ("État islamique", "République centrafricaine").
+    pub(crate) fn capitalised_nouns(self) -> &'static [&'static str] {
+        match self {
+            Language::French => &[
+                "état",
+                "etat",
+                "république",
+                "gouvernement",
+                "président",
+                "premier",
+                "ministre",
+            ],
+            _ => &[],
+        }
+    }
+
     /// Elided articles and pronouns written before an apostrophe (`l'`, `qu'`), dropped from
     /// the text terms.
     pub(crate) fn elisions(self) -> &'static [&'static str] {

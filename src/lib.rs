@@ -14,6 +14,9 @@
 //! 5. Candidates: the postings of the article's strongest terms and of its entities.
 //! 6. Scoring ([`rank`]): [`Weights`] over text cosine, entity overlap, tags, section and
 //!    recency, each result with its [`Explanation`], in a documented total order.
+//! 7. The page ([`page`]): "À lire" links after paragraphs, "Aller plus loin" and "Ces
+//!    articles devraient vous intéresser" lists, with filters, pins, teasers and labels
+//!    ([`Index::page`], [`PageRecommendations`], JSON or HTML).
 //!
 //! ```
 //! use connexe::{Article, Index};
@@ -38,19 +41,23 @@
 
 pub mod analysis;
 mod article;
+mod config;
 pub mod entity;
 mod error;
 pub mod eval;
 mod index;
 mod language;
+pub mod page;
 pub mod rank;
 
 pub use analysis::{AnalysisOptions, Analyzer};
-pub use article::{Article, Corpus, JsonlReader, Timestamp, Warning};
+pub use article::{Article, Corpus, JsonlReader, PARAGRAPH_CHARS, Timestamp, Warning};
+pub use config::Config;
 pub use entity::AliasTable;
 pub use error::{Error, ErrorKind, Result};
 pub use index::{FieldWeights, Index, IndexConfig, RetrievalOptions};
 pub use language::Language;
+pub use page::{PageConfig, PageRecommendations};
 pub use rank::{Explanation, Recommendation, Weights};
 
 /// The README's examples, compiled and run as doc tests.

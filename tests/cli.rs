@@ -108,18 +108,97 @@ fn recommend_json_items_have_id_title_score_explain() {
 }
 
 #[test]
-fn demo_runs_without_arguments_and_says_which_article() {
+fn demo_shows_the_whole_page_without_arguments() {
     let out = connexe(&["demo"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.starts_with("Related to fra-dev-0035"), "{text}");
+    assert!(text.contains("[fra-dev-0173, fr]"), "{text}");
     assert!(text.contains("showcase article"));
-    assert!(text.contains(" 1. "), "{text}");
+    for heading in [
+        "\nÀ lire : ",
+        "\nAller plus loin\n",
+        "\nCes articles devraient vous intéresser :\n",
+    ] {
+        assert!(text.contains(heading), "{heading:?} missing in {text}");
+    }
     assert!(text.contains("shared words:"));
 
-    let out = connexe(&["demo", "--id", "fra-dev-0007", "--format", "json", "--k", "3"]);
-    let items: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(items.as_array().unwrap().len(), 3);
+    let out = connexe(&["demo", "--id", "fra-dev-0007", "--format", "json"]);
+    let page: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(page["id"], "fra-dev-0007");
+    assert_eq!(page["go_further"].as_array().unwrap().len(), 4);
+}
+
+#[test]
+fn page_json_on_the_bundled_corpus_has_the_three_blocks() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/masakhanews-fr/corpus.jsonl");
+    let out = connexe(&[
+        "page",
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--id",
+        "fra-dev-0173",
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for (block, extra) in [
+        ("read_also", "after_paragraph"),
+        ("go_further", "teaser"),
+        ("you_may_like", "teaser"),
+    ] {
+        let items = page[block]
+            .as_array()
+            .unwrap_or_else(|| panic!("{block} is not a list"));
+        assert!(!items.is_empty(), "{block} is empty");
+        for item in items {
+            for key in ["id", "title", "score", "explain", extra] {
+                assert!(item.get(key).is_some(), "{block}: {key} missing in {item}");
+            }
+        }
+    }
+    assert_eq!(
+        page["labels"]["you_may_like"],
+        "Ces articles devraient vous intéresser"
+    );
+
+    let html = connexe(&[
+        "page",
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--id",
+        "fra-dev-0173",
+        "--format",
+        "html",
+    ]);
+    let html = String::from_utf8(html.stdout).unwrap();
+    assert!(
+        html.contains(r#"<section class="connexe-go-further" lang="fr">"#),
+        "{html}"
+    );
+}
+
+#[test]
+fn bad_config_files_are_one_line_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("page.toml");
+    std::fs::write(&path, "[page.go_further]\ncount = 9\n").unwrap();
+    let out = connexe(&["demo", "--config", path.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert_eq!(
+        stderr(&out).trim(),
+        format!(
+            "error: {}: page config: `go_further.count` must be 0 (off) or 3 to 5, got 9",
+            path.display()
+        )
+    );
+    std::fs::write(&path, "[page.go_further]\ncount = 5\nchronology = \"require\"\n").unwrap();
+    assert!(
+        connexe(&["demo", "--config", path.to_str().unwrap()])
+            .status
+            .success()
+    );
 }
 
 #[test]

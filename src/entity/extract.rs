@@ -185,7 +185,11 @@ pub(crate) fn extract(text: &str, lang: Language, aliases: &AliasTable) -> Extra
                 first += 1;
             }
         }
-        if first < end_run {
+        let common_noun = first == last
+            && lang
+                .capitalised_nouns()
+                .contains(&words[first].main_text().to_lowercase().as_str());
+        if first < end_run && !common_noun {
             let surface = &text[words[first].main..words[last].end];
             push(&mut out, surface, aliases);
             learn_acronym(text, &words, first, last, aliases, &mut out);

@@ -19,6 +19,7 @@ use crate::error::{Error, Result, quoted};
 use crate::language::Language;
 use crate::rank::Weights;
 use prepare::Prepared;
+pub(crate) use search::QueryText;
 
 /// How much an occurrence in each field counts in a term's frequency.
 ///

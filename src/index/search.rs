@@ -7,8 +7,11 @@ use crate::entity::weighted_jaccard;
 use crate::error::{Error, Result};
 use crate::rank::{Explanation, Recommendation, Weights, total_order};
 
-/// One article as a query: its TF-IDF vector and its entities, weighted.
+/// One article (or one of its paragraphs) as a query: a TF-IDF vector and the article's
+/// entities, weighted.
 struct Query<'i> {
+    /// The article the query is for: never a result, and the other side of tags, section
+    /// and recency.
     slot: u32,
     /// term id -> TF-IDF weight.
     terms: HashMap<u32, f64>,
@@ -52,6 +55,15 @@ impl LearnedAliases {
 /// Entity idf by canonical entity id, filled as a query meets entities.
 type EntityIdf = HashMap<u32, f64>;
 
+/// What text of an article a query matches.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum QueryText<'a> {
+    /// The whole article.
+    Article,
+    /// One paragraph, mixed with the whole article's vector at `article_share` (0..=1).
+    Paragraph { text: &'a str, article_share: f64 },
+}
+
 impl Index {
     /// The `k` articles most related to article `id`, best first, in the documented total
     /// order (see [`total_order`](crate::rank::total_order)), each with its explanation.
@@ -85,16 +97,54 @@ impl Index {
     /// [`ErrorKind::Config`](crate::ErrorKind::Config) when a weight is invalid.
     pub fn similar_with(&self, id: &str, k: usize, weights: &Weights) -> Result<Vec<Recommendation>> {
         weights.validate()?;
-        let slot = *self.slots.get(id).ok_or_else(|| Error::unknown_id(id))?;
-        if k == 0 {
-            return Ok(Vec::new());
+        let slot = self.slot_of(id)?;
+        Ok(self
+            .related(slot, QueryText::Article, weights, k, &|_| true)
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect())
+    }
+
+    pub(crate) fn slot_of(&self, id: &str) -> Result<u32> {
+        self.slots.get(id).copied().ok_or_else(|| Error::unknown_id(id))
+    }
+
+    pub(crate) fn article_at(&self, slot: u32) -> &crate::Article {
+        &self.doc(slot).article
+    }
+
+    pub(crate) fn language_at(&self, slot: u32) -> crate::Language {
+        self.doc(slot).lang
+    }
+
+    /// Every live slot, in slot order.
+    pub(crate) fn live_slots(&self) -> impl Iterator<Item = u32> + '_ {
+        (0..self.docs.len() as u32).filter(|&s| self.docs[s as usize].is_some())
+    }
+
+    /// The `limit` best articles for a query on article `slot`, among those `keep` accepts,
+    /// in the documented total order, with their explanations.
+    pub(crate) fn related(
+        &self,
+        slot: u32,
+        text: QueryText<'_>,
+        weights: &Weights,
+        limit: usize,
+        keep: &dyn Fn(u32) -> bool,
+    ) -> Vec<(u32, Recommendation)> {
+        if limit == 0 {
+            return Vec::new();
         }
         let derived = self.derived();
         let mut idf_cache = EntityIdf::new();
-        let query = self.query(slot, derived, &mut idf_cache);
+        let mut query = self.query(slot, derived, &mut idf_cache);
+        if let QueryText::Paragraph { text, article_share } = text {
+            self.mix_paragraph(&mut query, text, article_share, derived);
+        }
         let mut scored: Vec<(f64, Explanation, u32)> = self
             .candidates(&query, derived)
             .into_iter()
+            .filter(|&candidate| keep(candidate))
             .map(|candidate| {
                 let explain = self.components(&query, candidate, derived, &mut idf_cache, weights);
                 (weights.combine(&explain), explain, candidate)
@@ -102,14 +152,77 @@ impl Index {
             .filter(|(score, _, _)| *score > 0.0)
             .collect();
         scored.sort_by(|a, b| total_order(self.order_key(a.0, a.2), self.order_key(b.0, b.2)));
-        scored.truncate(k);
+        scored.truncate(limit);
         let surfaces = self.surfaces(slot);
-        Ok(scored
+        scored
             .into_iter()
             .map(|(score, explain, candidate)| {
-                self.recommendation(&query, candidate, score, explain, derived, &surfaces)
+                (
+                    candidate,
+                    self.recommendation(&query, candidate, score, explain, derived, &surfaces),
+                )
             })
-            .collect())
+            .collect()
+    }
+
+    /// Replaces the query's text vector by `(1 - share)·p̂ + share·â`: the paragraph's own
+    /// unit vector `p̂` mixed with the whole article's `â`.
+    fn mix_paragraph(&self, query: &mut Query<'_>, paragraph: &str, share: f64, derived: &Derived) {
+        let analyzer = self.analyzers.get(self.doc(query.slot).lang);
+        let mut counts: HashMap<u32, f64> = HashMap::new();
+        analyzer.analyze(paragraph, |_, term| {
+            if let Some(t) = self.terms.get(term) {
+                *counts.entry(t).or_insert(0.0) += 1.0;
+            }
+        });
+        let mut weights: Vec<(u32, f64)> = counts
+            .into_iter()
+            .map(|(t, tf)| (t, (1.0 + tf.ln()) * derived.idf[t as usize]))
+            .collect();
+        // Sums run in term order: the same query gives the same bits however the index was built.
+        weights.sort_by(|a, b| self.terms.text(a.0).cmp(self.terms.text(b.0)));
+        let p_norm = weights.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
+        let a_norm = query.norm;
+        let mut mixed: HashMap<u32, f64> = HashMap::new();
+        if a_norm > 0.0 {
+            for (&t, &w) in &query.terms {
+                mixed.insert(t, share * w / a_norm);
+            }
+        }
+        if p_norm > 0.0 {
+            for (t, w) in weights {
+                *mixed.entry(t).or_insert(0.0) += (1.0 - share) * w / p_norm;
+            }
+        }
+        let mut squares: Vec<(&str, f64)> =
+            mixed.iter().map(|(&t, &w)| (self.terms.text(t), w * w)).collect();
+        squares.sort_by(|a, b| a.0.cmp(b.0));
+        query.norm = squares.iter().map(|(_, w)| w).sum::<f64>().sqrt();
+        query.terms = mixed;
+    }
+
+    /// Cosine of two articles' TF-IDF vectors (near-duplicates, diversity).
+    pub(crate) fn text_cosine(&self, a: u32, b: u32) -> f64 {
+        let derived = self.derived();
+        let (na, nb) = (derived.norms[a as usize], derived.norms[b as usize]);
+        if na == 0.0 || nb == 0.0 {
+            return 0.0;
+        }
+        let (ta, tb) = (&self.doc(a).terms, &self.doc(b).terms);
+        let (mut i, mut j, mut dot) = (0, 0, 0.0);
+        while i < ta.len() && j < tb.len() {
+            match self.terms.text(ta[i].0).cmp(self.terms.text(tb[j].0)) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    let idf = derived.idf[ta[i].0 as usize];
+                    dot += f64::from(ta[i].1) * f64::from(tb[j].1) * idf * idf;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        (dot / (na * nb)).min(1.0)
     }
 
     /// The score and explanation of article `to` as a recommendation for article `from`,
