@@ -875,7 +875,7 @@ fn list_item(rec: Recommendation, article: &Article, chars: usize, pinned: bool,
 }
 
 /// The teaser of a text: white space folded, then, when longer than `max_chars`, cut after
-/// the last whole word that fits (trailing `,;:` and dashes dropped) and ended with `...`, as
+/// the last whole word that fits (trailing `,;:.` and dashes dropped) and ended with `...`, as
 /// on French news pages. A first word longer than `max_chars` is cut inside.
 ///
 /// # Examples
@@ -883,6 +883,7 @@ fn list_item(rec: Recommendation, article: &Article, chars: usize, pinned: bool,
 /// use connexe::page::teaser;
 /// assert_eq!(teaser("Le Maroc mène depuis quelques années une lutte", 30), "Le Maroc mène depuis quelques...");
 /// assert_eq!(teaser("Court  texte.", 30), "Court texte.");
+/// assert_eq!(teaser("Fin de phrase. Suite", 16), "Fin de phrase...");
 /// assert_eq!(teaser("Un, deux, trois", 9), "Un, deux...");
 /// ```
 pub fn teaser(text: &str, max_chars: usize) -> String {
@@ -899,7 +900,7 @@ pub fn teaser(text: &str, max_chars: usize) -> String {
             if out.is_empty() {
                 out.extend(word.chars().take(max_chars));
             }
-            let kept = out.trim_end_matches([',', ';', ':', '-', '–', '—', ' ']).len();
+            let kept = out.trim_end_matches([',', ';', ':', '.', '-', '–', '—', ' ']).len();
             out.truncate(kept);
             out.push_str("...");
             return out;
