@@ -900,7 +900,9 @@ pub fn teaser(text: &str, max_chars: usize) -> String {
             if out.is_empty() {
                 out.extend(word.chars().take(max_chars));
             }
-            let kept = out.trim_end_matches([',', ';', ':', '.', '-', '–', '—', ' ']).len();
+            let kept = out
+                .trim_end_matches([',', ';', ':', '.', '-', '–', '—', ' '])
+                .len();
             out.truncate(kept);
             out.push_str("...");
             return out;
