@@ -390,6 +390,7 @@ pub struct JsonlReader<R> {
     line: u64,
     bytes_read: u64,
     failed: bool,
+    max_line_bytes: usize,
 }
 
 impl<R: BufRead> JsonlReader<R> {
@@ -401,6 +402,43 @@ impl<R: BufRead> JsonlReader<R> {
             line: 0,
             bytes_read: 0,
             failed: false,
+            max_line_bytes: usize::MAX,
+        }
+    }
+
+    /// Refuses lines longer than `max` bytes, before reading them whole: a hostile 10 GB
+    /// line is an error, not an allocation.
+    pub fn max_line_bytes(mut self, max: usize) -> Self {
+        self.max_line_bytes = max;
+        self
+    }
+
+    /// Reads one line into the buffer, up to the limit; `Ok(false)` at the end of input.
+    fn read_line(&mut self) -> std::io::Result<bool> {
+        self.buffer.clear();
+        loop {
+            let available = match self.reader.fill_buf() {
+                Ok(bytes) => bytes,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if available.is_empty() {
+                return Ok(!self.buffer.is_empty());
+            }
+            let (take, done) = match available.iter().position(|&b| b == b'\n') {
+                Some(at) => (at + 1, true),
+                None => (available.len(), false),
+            };
+            let room = self
+                .max_line_bytes
+                .saturating_add(1)
+                .saturating_sub(self.buffer.len());
+            self.buffer.extend_from_slice(&available[..take.min(room)]);
+            self.reader.consume(take);
+            self.bytes_read += take as u64;
+            if done || self.buffer.len() > self.max_line_bytes {
+                return Ok(true);
+            }
         }
     }
 
@@ -418,18 +456,24 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
             return None;
         }
         loop {
-            self.buffer.clear();
-            let n = match self.reader.read_until(b'\n', &mut self.buffer) {
-                Ok(0) => return None,
-                Ok(n) => n,
+            match self.read_line() {
+                Ok(false) => return None,
+                Ok(true) => {}
                 Err(e) => {
                     self.failed = true;
                     return Some(Err(Error::io(format!("line {}", self.line + 1), e)));
                 }
-            };
+            }
             self.line += 1;
-            self.bytes_read += n as u64;
             let line = self.line;
+            if self.buffer.len() > self.max_line_bytes {
+                self.failed = true;
+                return Some(Err(Error::input(format!(
+                    "longer than {} bytes (limits.max_article_bytes)",
+                    self.max_line_bytes
+                ))
+                .at_line(line)));
+            }
             let text = match std::str::from_utf8(&self.buffer) {
                 Ok(text) => text,
                 Err(e) => {

@@ -17,6 +17,18 @@ pub trait TokenFilter: Send + Sync + fmt::Debug {
     fn filter<'a>(&self, token: Cow<'a, str>) -> Option<Cow<'a, str>>;
 }
 
+/// Drops words of more than this many characters: no news word is that long, and a hostile
+/// 1 MB "word" must not become a term.
+#[derive(Clone, Copy, Debug)]
+pub struct MaxChars(pub usize);
+
+impl TokenFilter for MaxChars {
+    fn filter<'a>(&self, token: Cow<'a, str>) -> Option<Cow<'a, str>> {
+        // Bytes bound characters from above: count only when it can matter.
+        (token.len() <= self.0 || token.chars().count() <= self.0).then_some(token)
+    }
+}
+
 /// Maps the apostrophe variants (’ ʼ ‘ ′) to `'`, so "l’Italie" and "l'Italie" agree.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct UnifyApostrophes;

@@ -1,6 +1,7 @@
 //! Text analysis: from text to index terms, as a pipeline of small stages.
 //!
-//! Unicode word segmentation (UAX #29) splits the text; then, in order: apostrophe
+//! Unicode word segmentation (UAX #29) splits the text; then, in order: overlong words dropped,
+//! apostrophe
 //! unification, lower-casing, French (and Italian) elisions, stop words, one-letter leftovers,
 //! Snowball stemming, accent folding. Numbers are kept: years matter in news.
 
@@ -14,7 +15,8 @@ use unicode_segmentation::UnicodeSegmentation;
 
 pub(crate) use filters::{APOSTROPHES, fold_accents, without_elision};
 pub use filters::{
-    DropSingleLetters, Elision, FoldAccents, Lowercase, Stem, StopWords, TokenFilter, UnifyApostrophes,
+    DropSingleLetters, Elision, FoldAccents, Lowercase, MaxChars, Stem, StopWords, TokenFilter,
+    UnifyApostrophes,
 };
 
 use crate::language::Language;
@@ -27,6 +29,8 @@ pub struct AnalysisOptions {
     pub stemming: bool,
     /// Stop-word removal (default on).
     pub stop_words: bool,
+    /// Longer words are not terms (default 64 characters): URLs, hashes, a 1 MB "word".
+    pub max_token_chars: usize,
 }
 
 impl Default for AnalysisOptions {
@@ -34,6 +38,7 @@ impl Default for AnalysisOptions {
         AnalysisOptions {
             stemming: true,
             stop_words: true,
+            max_token_chars: 64,
         }
     }
 }
@@ -95,6 +100,7 @@ impl Analyzer {
     /// The default pipeline of `lang`, with optional stages switched by `options`.
     pub fn with_options(lang: Language, options: AnalysisOptions) -> Analyzer {
         let mut builder = Analyzer::builder(lang)
+            .filter(MaxChars(options.max_token_chars))
             .filter(UnifyApostrophes)
             .filter(Lowercase)
             .filter(Elision::new(lang));
@@ -198,6 +204,7 @@ mod tests {
             de_umlauts_after_stemming: German, "Die Außenminister trafen sich in Rom" =>
                 ["aussenminist", "traf", "rom"];
             empty: French, "" => [];
+            overlong_word_dropped: French, "Rome aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa Maroc" => ["rom", "maroc"];
             punctuation_only: French, " ... !? « » " => [];
         };
         for case in cases {
@@ -234,6 +241,7 @@ mod tests {
         conformance_elision: Elision::new(Language::French);
         conformance_stop_words: StopWords::new(Language::French);
         conformance_single_letters: DropSingleLetters;
+        conformance_max_chars: MaxChars(3);
         conformance_stem_fr: Stem::new(Language::French).unwrap();
         conformance_stem_ta: Stem::new(Language::Tamil).unwrap();
         conformance_fold_accents: FoldAccents;
@@ -246,6 +254,7 @@ mod tests {
             AnalysisOptions {
                 stemming: false,
                 stop_words: false,
+                ..AnalysisOptions::default()
             },
         );
         assert_eq!(raw.terms("Le Maroc mène"), vec!["le", "maroc", "mene"]);

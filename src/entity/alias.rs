@@ -130,6 +130,26 @@ impl AliasTable {
         self.display.is_empty()
     }
 
+    /// Every entity as (name as the table writes it, its folded variants), in name order: what
+    /// [`AliasTable::insert`] needs to build the same table again.
+    pub(crate) fn entries(&self) -> Vec<(String, Vec<String>)> {
+        let mut variants: HashMap<&str, Vec<String>> = HashMap::new();
+        for (variant, target) in &self.canonical {
+            variants.entry(target.as_str()).or_default().push(variant.clone());
+        }
+        let mut out: Vec<(String, Vec<String>)> = self
+            .display
+            .iter()
+            .map(|(canonical, name)| {
+                let mut list = variants.remove(canonical.as_str()).unwrap_or_default();
+                list.sort();
+                (name.clone(), list)
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
     /// The multi-word variants that start with this folded word.
     pub(crate) fn phrases_starting_with(&self, word: &str) -> &[Vec<String>] {
         self.phrases.get(word).map_or(&[], Vec::as_slice)
@@ -158,6 +178,21 @@ mod tests {
             "alias table: \"Daech\": expected a list of strings"
         );
         assert!(AliasTable::from_json(r#"{"Daech": [" - "]}"#).is_err());
+    }
+
+    #[test]
+    fn entries_rebuild_the_same_table() {
+        let table = AliasTable::from_json(
+            r#"{"Daech": ["État islamique", "EI"], "OMS": ["Organisation mondiale de la santé"]}"#,
+        )
+        .unwrap();
+        let mut again = AliasTable::new();
+        for (name, variants) in table.entries() {
+            again.insert(&name, variants).unwrap();
+        }
+        assert_eq!(again.entries(), table.entries());
+        assert_eq!(again.canonical("etat islamique"), "daech");
+        assert_eq!(again.phrases_starting_with("organisation").len(), 1);
     }
 
     #[test]

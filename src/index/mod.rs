@@ -4,6 +4,7 @@
 //! they are derived from the postings on the first query after a change. That is what makes an
 //! index changed article by article answer exactly as one built from scratch.
 
+mod persist;
 mod prepare;
 mod search;
 
@@ -18,6 +19,7 @@ use crate::entity::AliasTable;
 use crate::error::{Error, Result, quoted};
 use crate::language::Language;
 use crate::rank::Weights;
+pub use persist::{FORMAT_VERSION, MAGIC};
 use prepare::Prepared;
 pub(crate) use search::QueryText;
 
@@ -82,6 +84,72 @@ impl Default for RetrievalOptions {
     }
 }
 
+/// Sizes past which an article is refused, so hostile input cannot exhaust memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    /// Largest article, all its text fields together (default 16 MiB).
+    pub max_article_bytes: usize,
+    /// Longest id (default 1024 bytes).
+    pub max_id_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_article_bytes: 16 << 20,
+            max_id_bytes: 1024,
+        }
+    }
+}
+
+impl Limits {
+    /// Checks an article against the limits.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Input`](crate::ErrorKind::Input) naming the field and its size.
+    ///
+    /// # Examples
+    /// ```
+    /// let limits = connexe::Limits { max_id_bytes: 8, ..Default::default() };
+    /// let err = limits.check(&connexe::Article::new("a-very-long-id", "t", "b")).unwrap_err();
+    /// assert_eq!(err.to_string(), "field `id`: 14 bytes, over the limit of 8 (limits.max_id_bytes)");
+    /// ```
+    pub fn check(&self, article: &Article) -> Result<()> {
+        if article.id.len() > self.max_id_bytes {
+            return Err(Error::bad_field(
+                "id",
+                format!(
+                    "{} bytes, over the limit of {} (limits.max_id_bytes)",
+                    article.id.len(),
+                    self.max_id_bytes
+                ),
+            ));
+        }
+        let fields = [
+            ("title", article.title.len()),
+            ("body", article.body.len()),
+            ("lead", article.lead.as_ref().map_or(0, String::len)),
+            ("tags", article.tags.iter().map(String::len).sum()),
+            ("entities", article.entities.iter().map(String::len).sum()),
+        ];
+        let total: usize = fields.iter().map(|f| f.1).sum::<usize>()
+            + article.url.as_ref().map_or(0, String::len)
+            + article.section.as_ref().map_or(0, String::len);
+        if total > self.max_article_bytes {
+            let largest = fields.iter().max_by_key(|f| f.1).map_or("body", |f| f.0);
+            return Err(Error::bad_field(
+                largest,
+                format!(
+                    "the article is {total} bytes, over the limit of {} (limits.max_article_bytes)",
+                    self.max_article_bytes
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// Everything that shapes an index; serde-loadable, each field with a documented default.
 ///
 /// # Examples
@@ -104,6 +172,8 @@ pub struct IndexConfig {
     pub weights: Weights,
     /// Candidate retrieval.
     pub retrieval: RetrievalOptions,
+    /// Largest article and id accepted.
+    pub limits: Limits,
 }
 
 impl IndexConfig {
@@ -131,6 +201,9 @@ impl IndexConfig {
                 "`retrieval.max_df_ratio` must be in (0, 1], got {}",
                 r.max_df_ratio
             )));
+        }
+        if self.analysis.max_token_chars == 0 {
+            return Err(Error::config("`analysis.max_token_chars` must be at least 1"));
         }
         if r.query_terms == 0 || r.candidates == 0 {
             return Err(Error::config(
@@ -363,10 +436,12 @@ impl Index {
     /// Adds a new article.
     ///
     /// # Errors
-    /// [`ErrorKind::Input`](crate::ErrorKind::Input) when the article is invalid or its id is
+    /// [`ErrorKind::Input`](crate::ErrorKind::Input) when the article is invalid, over the
+    /// [`Limits`], or its id is
     /// already indexed (use [`Index::update`] or [`Index::upsert`]); the index is unchanged.
     pub fn add(&mut self, article: Article) -> Result<()> {
         article.validate()?;
+        self.config.limits.check(&article)?;
         if self.contains(&article.id) {
             return Err(Error::input(format!(
                 "article id {} is already indexed; update or upsert it instead",
@@ -386,6 +461,7 @@ impl Index {
     /// is unchanged.
     pub fn update(&mut self, article: Article) -> Result<Article> {
         article.validate()?;
+        self.config.limits.check(&article)?;
         if !self.contains(&article.id) {
             return Err(Error::unknown_id(&article.id));
         }

@@ -1,0 +1,604 @@
+//! The index snapshot file: what an index holds, written atomically, read back with every
+//! byte checked.
+//!
+//! Layout (all integers little-endian):
+//!
+//! ```text
+//! magic    8 bytes  "CONNEXE\0"
+//! version  u32      FORMAT_VERSION
+//! count    u32      number of sections (4)
+//! then, per section, in this order: META, TERM, ENTY, DOCS
+//!   tag    4 bytes  ASCII
+//!   length u64      payload bytes
+//!   crc32  u32      of the payload
+//!   payload         postcard
+//! ```
+//!
+//! META holds the configuration (JSON) and the alias table; TERM and ENTY the vocabularies in
+//! id order; DOCS every slot with its article and its analysed terms and entities. Postings,
+//! idf and norms are rebuilt from those on open, so the index answers exactly as the saved one.
+
+use std::fs::{File, OpenOptions};
+use std::io::{BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use hashbrown::HashMap;
+use serde::{Deserialize, Serialize};
+
+use super::{Doc, Index, IndexConfig, Posting, Vocabulary};
+use crate::article::{Article, Timestamp};
+use crate::entity::AliasTable;
+use crate::error::{Error, Result};
+use crate::language::Language;
+
+/// The first bytes of every index file.
+pub const MAGIC: [u8; 8] = *b"CONNEXE\0";
+/// The format this build writes, and the newest it reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+const SECTIONS: [[u8; 4]; 4] = [*b"META", *b"TERM", *b"ENTY", *b"DOCS"];
+const HEADER_BYTES: usize = 16;
+const SECTION_HEADER_BYTES: usize = 16;
+
+#[derive(Serialize, Deserialize)]
+struct Meta {
+    config_json: String,
+    aliases: Vec<(String, Vec<String>)>,
+}
+
+/// An article as the file stores it: every field present (postcard is not self-describing).
+#[derive(Serialize, Deserialize)]
+struct StoredArticle {
+    id: String,
+    title: String,
+    body: String,
+    lead: Option<String>,
+    url: Option<String>,
+    published: Option<i64>,
+    section: Option<String>,
+    tags: Vec<String>,
+    entities: Vec<String>,
+    lang: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredDoc {
+    article: StoredArticle,
+    lang: String,
+    terms: Vec<(u32, f32)>,
+    entities: Vec<(u32, f32, String)>,
+    learned: Vec<(u32, u32)>,
+    tags: Vec<String>,
+    section: Option<String>,
+}
+
+fn stored_article(a: &Article) -> StoredArticle {
+    StoredArticle {
+        id: a.id.clone(),
+        title: a.title.clone(),
+        body: a.body.clone(),
+        lead: a.lead.clone(),
+        url: a.url.clone(),
+        published: a.published.map(Timestamp::unix_seconds),
+        section: a.section.clone(),
+        tags: a.tags.clone(),
+        entities: a.entities.clone(),
+        lang: a.lang.map(|l| l.code().to_owned()),
+    }
+}
+
+fn language(code: &str, section: &str) -> Result<Language> {
+    Language::from_code(code).ok_or_else(|| {
+        corrupt(
+            section,
+            format!("unknown language code {}", crate::error::quoted(code)),
+        )
+    })
+}
+
+fn corrupt(section: &str, message: impl std::fmt::Display) -> Error {
+    Error::input(format!("index file: section {section}: {message}"))
+}
+
+static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+impl Index {
+    /// Saves a snapshot of the index to `path`, atomically: the data goes to a temporary file
+    /// in the same folder, is synced, then renamed over `path` and the folder synced. A crash
+    /// or an error midway leaves any previous file at `path` as it was.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Io`](crate::ErrorKind::Io) naming the file.
+    ///
+    /// # Examples
+    /// ```
+    /// use connexe::{Article, Index};
+    ///
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let path = dir.path().join("news.connexe");
+    /// let mut index = Index::default();
+    /// index.add(Article::new("a", "Daech menace Rome", "La coalition se réunit à Rome."))?;
+    /// index.add(Article::new("b", "Rome contre Daech", "Rome accueille la coalition."))?;
+    /// index.save(&path)?;
+    /// let reopened = Index::open(&path)?;
+    /// assert_eq!(reopened.similar("a", 5)?, index.similar("a", 5)?);
+    /// # Ok::<(), connexe::Error>(())
+    /// ```
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
+        self.save_with(path.as_ref(), |index, file| index.write_to(BufWriter::new(file)))
+    }
+
+    /// [`Index::save`] with the writing step given, so a test can make it fail midway.
+    fn save_with(&self, path: &Path, write: impl FnOnce(&Index, &mut File) -> Result<()>) -> Result<()> {
+        let name = path
+            .file_name()
+            .ok_or_else(|| Error::io(path.display(), std::io::Error::other("not a file name")))?;
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
+        let temp = dir.join(format!(
+            ".{}.tmp-{}-{n}",
+            name.to_string_lossy(),
+            std::process::id()
+        ));
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)
+            .map_err(|e| Error::io(temp.display(), e))?;
+        let written =
+            write(self, &mut file).and_then(|()| file.sync_all().map_err(|e| Error::io(temp.display(), e)));
+        drop(file);
+        if let Err(e) = written {
+            let _ = std::fs::remove_file(&temp);
+            return Err(e);
+        }
+        if let Err(e) = std::fs::rename(&temp, path) {
+            let _ = std::fs::remove_file(&temp);
+            return Err(Error::io(path.display(), e));
+        }
+        // The rename is durable once the folder is synced (where the platform allows it).
+        if let Ok(d) = File::open(&dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    }
+
+    /// Writes the snapshot to any writer (a file, a buffer, object storage).
+    ///
+    /// # Errors
+    /// [`ErrorKind::Io`](crate::ErrorKind::Io) when the writer fails.
+    pub fn write_to(&self, mut out: impl Write) -> Result<()> {
+        let meta = Meta {
+            config_json: serde_json::to_string(&self.config).expect("the configuration serialises"),
+            aliases: self.aliases.entries(),
+        };
+        let terms: Vec<&str> = self.terms.texts.iter().map(|t| &**t).collect();
+        let entities: Vec<&str> = self.entities.texts.iter().map(|t| &**t).collect();
+        let docs: Vec<Option<StoredDoc>> = self
+            .docs
+            .iter()
+            .map(|d| {
+                d.as_ref().map(|d| StoredDoc {
+                    article: stored_article(&d.article),
+                    lang: d.lang.code().to_owned(),
+                    terms: d.terms.clone(),
+                    entities: d
+                        .entities
+                        .iter()
+                        .map(|(e, m, n)| (*e, *m, n.to_string()))
+                        .collect(),
+                    learned: d.learned.clone(),
+                    tags: d.tags.clone(),
+                    section: d.section.clone(),
+                })
+            })
+            .collect();
+        let encode = |value: &dyn erased::Encode| value.encode();
+        let payloads = [encode(&meta), encode(&terms), encode(&entities), encode(&docs)];
+        let io = |e: std::io::Error| Error::io("writing the index", e);
+        out.write_all(&MAGIC).map_err(io)?;
+        out.write_all(&FORMAT_VERSION.to_le_bytes()).map_err(io)?;
+        out.write_all(&(SECTIONS.len() as u32).to_le_bytes())
+            .map_err(io)?;
+        for (tag, payload) in SECTIONS.iter().zip(&payloads) {
+            out.write_all(tag).map_err(io)?;
+            out.write_all(&(payload.len() as u64).to_le_bytes()).map_err(io)?;
+            out.write_all(&crc32fast::hash(payload).to_le_bytes())
+                .map_err(io)?;
+            out.write_all(payload).map_err(io)?;
+        }
+        out.flush().map_err(io)
+    }
+
+    /// Opens an index saved by [`Index::save`].
+    ///
+    /// # Errors
+    /// [`ErrorKind::Io`](crate::ErrorKind::Io) when the file cannot be read;
+    /// [`ErrorKind::Input`](crate::ErrorKind::Input) when it is empty, not a connexe index,
+    /// of a newer format, truncated or corrupt: the message names the section, what was
+    /// expected and what was found. Never panics on any content.
+    pub fn open(path: impl AsRef<Path>) -> Result<Index> {
+        let path = path.as_ref();
+        let mut bytes = Vec::new();
+        File::open(path)
+            .and_then(|mut f| f.read_to_end(&mut bytes))
+            .map_err(|e| Error::io(path.display(), e))?;
+        Index::from_bytes(&bytes).map_err(|e| match e.kind() {
+            crate::ErrorKind::Io => e,
+            _ => Error::input(format!("{}: {e}", path.display())),
+        })
+    }
+
+    /// Reads a snapshot from bytes (see [`Index::open`]).
+    ///
+    /// # Errors
+    /// As [`Index::open`].
+    pub fn from_bytes(bytes: &[u8]) -> Result<Index> {
+        if bytes.is_empty() {
+            return Err(Error::input("index file: empty (0 bytes): not a connexe index"));
+        }
+        if bytes.len() < HEADER_BYTES || bytes[..8] != MAGIC {
+            let found = &bytes[..bytes.len().min(8)];
+            return Err(Error::input(format!(
+                "index file: not a connexe index: expected magic {:?}, found {:?}",
+                String::from_utf8_lossy(&MAGIC),
+                String::from_utf8_lossy(found)
+            )));
+        }
+        let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
+        if version > FORMAT_VERSION {
+            return Err(Error::input(format!(
+                "index file: format version {version} is newer than this connexe reads ({FORMAT_VERSION}); upgrade connexe"
+            )));
+        }
+        if version == 0 {
+            return Err(Error::input("index file: format version 0 does not exist"));
+        }
+        let count = u32::from_le_bytes(bytes[12..16].try_into().expect("4 bytes"));
+        if count as usize != SECTIONS.len() {
+            return Err(Error::input(format!(
+                "index file: expected {} sections, found {count}",
+                SECTIONS.len()
+            )));
+        }
+        let mut at = HEADER_BYTES;
+        let mut payloads: Vec<&[u8]> = Vec::with_capacity(SECTIONS.len());
+        for tag in SECTIONS {
+            let name = String::from_utf8_lossy(&tag).into_owned();
+            let Some(header) = bytes.get(at..at + SECTION_HEADER_BYTES) else {
+                return Err(corrupt(
+                    &name,
+                    format!(
+                        "truncated: expected a {SECTION_HEADER_BYTES}-byte section header at byte {at}, found {} bytes",
+                        bytes.len().saturating_sub(at)
+                    ),
+                ));
+            };
+            if header[..4] != tag {
+                return Err(corrupt(
+                    &name,
+                    format!(
+                        "expected tag {name:?} at byte {at}, found {:?}",
+                        String::from_utf8_lossy(&header[..4])
+                    ),
+                ));
+            }
+            let len = u64::from_le_bytes(header[4..12].try_into().expect("8 bytes"));
+            let crc = u32::from_le_bytes(header[12..16].try_into().expect("4 bytes"));
+            let start = at + SECTION_HEADER_BYTES;
+            let available = (bytes.len() - start) as u64;
+            if len > available {
+                return Err(corrupt(
+                    &name,
+                    format!("truncated: expected {len} bytes, found {available}"),
+                ));
+            }
+            let payload = &bytes[start..start + len as usize];
+            let actual = crc32fast::hash(payload);
+            if actual != crc {
+                return Err(corrupt(
+                    &name,
+                    format!("checksum mismatch: expected {crc:#010x}, found {actual:#010x}"),
+                ));
+            }
+            payloads.push(payload);
+            at = start + len as usize;
+        }
+        if at != bytes.len() {
+            return Err(Error::input(format!(
+                "index file: {} unexpected bytes after the last section",
+                bytes.len() - at
+            )));
+        }
+        fn decode_error(name: &'static str) -> impl Fn(postcard::Error) -> Error {
+            move |e| corrupt(name, format!("cannot decode: {e}"))
+        }
+        let meta: Meta = postcard::from_bytes(payloads[0]).map_err(decode_error("META"))?;
+        let terms: Vec<String> = postcard::from_bytes(payloads[1]).map_err(decode_error("TERM"))?;
+        let entities: Vec<String> = postcard::from_bytes(payloads[2]).map_err(decode_error("ENTY"))?;
+        let docs: Vec<Option<StoredDoc>> = postcard::from_bytes(payloads[3]).map_err(decode_error("DOCS"))?;
+        rebuild(meta, terms, entities, docs)
+    }
+}
+
+fn vocabulary(texts: Vec<String>, section: &str) -> Result<Vocabulary> {
+    let mut vocabulary = Vocabulary::default();
+    for text in texts {
+        let id = vocabulary.texts.len() as u32;
+        if vocabulary.ids.insert(text.as_str().into(), id).is_some() {
+            return Err(corrupt(
+                section,
+                format!("{} appears twice", crate::error::quoted(&text)),
+            ));
+        }
+        vocabulary.texts.push(text.into());
+    }
+    Ok(vocabulary)
+}
+
+/// The index a snapshot describes, every id checked before it is used.
+fn rebuild(
+    meta: Meta,
+    terms: Vec<String>,
+    entities: Vec<String>,
+    docs: Vec<Option<StoredDoc>>,
+) -> Result<Index> {
+    let config: IndexConfig = serde_json::from_str(&meta.config_json)
+        .map_err(|e| corrupt("META", format!("configuration: {e}")))?;
+    let mut aliases = AliasTable::new();
+    for (name, variants) in meta.aliases {
+        aliases.insert(&name, variants).map_err(|e| corrupt("META", e))?;
+    }
+    let mut index = Index::with_aliases(config, aliases).map_err(|e| corrupt("META", e))?;
+    index.terms = vocabulary(terms, "TERM")?;
+    index.entities = vocabulary(entities, "ENTY")?;
+    index.term_postings = vec![Vec::new(); index.terms.texts.len()];
+    index.entity_postings = vec![Vec::new(); index.entities.texts.len()];
+    let (n_terms, n_entities) = (
+        index.term_postings.len() as u32,
+        index.entity_postings.len() as u32,
+    );
+    let mut learned: HashMap<(u32, u32), u32> = HashMap::new();
+    for (slot, stored) in docs.into_iter().enumerate() {
+        let slot = u32::try_from(slot).map_err(|_| corrupt("DOCS", "more than 2^32 slots"))?;
+        let Some(d) = stored else {
+            index.free.push(slot);
+            index.docs.push(None);
+            continue;
+        };
+        let bad_id = |what: &str, id: u32, max: u32| {
+            corrupt(
+                "DOCS",
+                format!("slot {slot}: {what} id {id} out of range (< {max})"),
+            )
+        };
+        for &(t, w) in &d.terms {
+            if t >= n_terms {
+                return Err(bad_id("term", t, n_terms));
+            }
+            index.term_postings[t as usize].push(Posting { slot, weight: w });
+        }
+        for (e, m, _) in &d.entities {
+            if *e >= n_entities {
+                return Err(bad_id("entity", *e, n_entities));
+            }
+            index.entity_postings[*e as usize].push(Posting { slot, weight: *m });
+        }
+        for &(long, short) in &d.learned {
+            if long >= n_entities || short >= n_entities {
+                return Err(bad_id("learned entity", long.max(short), n_entities));
+            }
+            *learned.entry((long, short)).or_insert(0) += 1;
+        }
+        let a = d.article;
+        let article = Article {
+            published: a.published.map(Timestamp::from_unix_seconds),
+            lang: a.lang.as_deref().map(|c| language(c, "DOCS")).transpose()?,
+            id: a.id,
+            title: a.title,
+            body: a.body,
+            lead: a.lead,
+            url: a.url,
+            section: a.section,
+            tags: a.tags,
+            entities: a.entities,
+        };
+        if index.slots.insert(article.id.clone(), slot).is_some() {
+            return Err(corrupt(
+                "DOCS",
+                format!("id {} appears twice", crate::error::quoted(&article.id)),
+            ));
+        }
+        index.docs.push(Some(Doc {
+            lang: language(&d.lang, "DOCS")?,
+            article,
+            terms: d.terms,
+            entities: d
+                .entities
+                .into_iter()
+                .map(|(e, m, n)| (e, m, n.into_boxed_str()))
+                .collect(),
+            learned: d.learned,
+            tags: d.tags,
+            section: d.section,
+        }));
+    }
+    index.learned = learned;
+    Ok(index)
+}
+
+/// Postcard encoding of the section values, behind one object-safe trait.
+mod erased {
+    pub(super) trait Encode {
+        fn encode(&self) -> Vec<u8>;
+    }
+
+    impl<T: serde::Serialize> Encode for T {
+        fn encode(&self) -> Vec<u8> {
+            postcard::to_allocvec(self).expect("in-memory serialisation cannot fail")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn small_index() -> Index {
+        let aliases = AliasTable::from_json(r#"{"Daech": ["EI", "État islamique"]}"#).unwrap();
+        let mut index = Index::with_aliases(IndexConfig::default(), aliases).unwrap();
+        for (id, title, body) in [
+            (
+                "a",
+                "Daech menace Rome",
+                "Le Bureau Central d'Investigations Judiciaires (BCIJ) enquête sur l'EI à Rome.",
+            ),
+            (
+                "b",
+                "Rome contre Daech",
+                "Rome accueille la coalition contre l'État islamique.",
+            ),
+            ("c", "Le BCIJ frappe", "Le BCIJ démantèle une cellule."),
+        ] {
+            index.add(Article::new(id, title, body)).unwrap();
+        }
+        index
+    }
+
+    fn bytes(index: &Index) -> Vec<u8> {
+        let mut out = Vec::new();
+        index.write_to(&mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn round_trip_answers_the_same() {
+        let mut index = small_index();
+        index.remove("b").unwrap(); // a free slot must survive too
+        let again = Index::from_bytes(&bytes(&index)).unwrap();
+        for id in ["a", "c"] {
+            assert_eq!(again.similar(id, 5).unwrap(), index.similar(id, 5).unwrap());
+        }
+        assert_eq!(bytes(&again), bytes(&index));
+    }
+
+    #[test]
+    fn every_single_bit_flip_is_refused_without_panic() {
+        let good = bytes(&small_index());
+        for i in 0..good.len() {
+            for bit in [0x01u8, 0x80] {
+                let mut bad = good.clone();
+                bad[i] ^= bit;
+                let err =
+                    Index::from_bytes(&bad).expect_err(&format!("flip of bit {bit:#x} at byte {i} accepted"));
+                assert!(err.to_string().starts_with("index file: "), "{err}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_truncation_is_refused() {
+        let good = bytes(&small_index());
+        for len in 0..good.len() {
+            assert!(
+                Index::from_bytes(&good[..len]).is_err(),
+                "truncated to {len} bytes accepted"
+            );
+        }
+        let mut longer = good.clone();
+        longer.push(0);
+        assert_eq!(
+            Index::from_bytes(&longer).unwrap_err().to_string(),
+            "index file: 1 unexpected bytes after the last section"
+        );
+    }
+
+    #[test]
+    fn specific_messages() {
+        let good = bytes(&small_index());
+        assert_eq!(
+            Index::from_bytes(b"").unwrap_err().to_string(),
+            "index file: empty (0 bytes): not a connexe index"
+        );
+        assert!(
+            Index::from_bytes(b"PK\x03\x04 a zip file, not ours")
+                .unwrap_err()
+                .to_string()
+                .starts_with("index file: not a connexe index: expected magic \"CONNEXE\\0\", found \"PK\\u{3}\\u{4} a z\"")
+        );
+        let mut newer = good.clone();
+        newer[8..12].copy_from_slice(&2u32.to_le_bytes());
+        assert_eq!(
+            Index::from_bytes(&newer).unwrap_err().to_string(),
+            "index file: format version 2 is newer than this connexe reads (1); upgrade connexe"
+        );
+        let mut flipped = good.clone();
+        let last = flipped.len() - 1;
+        flipped[last] ^= 0x10;
+        let msg = Index::from_bytes(&flipped).unwrap_err().to_string();
+        assert!(
+            msg.starts_with("index file: section DOCS: checksum mismatch: expected 0x"),
+            "{msg}"
+        );
+        let cut = Index::from_bytes(&good[..good.len() - 10])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            cut.starts_with("index file: section DOCS: truncated: expected "),
+            "{cut}"
+        );
+    }
+
+    #[test]
+    fn a_save_that_fails_midway_leaves_the_previous_file_intact() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("index.connexe");
+        let before = small_index();
+        before.save(&path).unwrap();
+        let saved = std::fs::read(&path).unwrap();
+
+        let mut after = small_index();
+        after.remove("a").unwrap();
+        let err = after
+            .save_with(&path, |index, file| {
+                let mut all = Vec::new();
+                index.write_to(&mut all)?;
+                file.write_all(&all[..all.len() / 2]).unwrap();
+                Err(Error::io(
+                    "writing the index",
+                    std::io::Error::other("disk full (injected)"),
+                ))
+            })
+            .unwrap_err();
+        assert!(err.to_string().contains("disk full (injected)"));
+        assert_eq!(std::fs::read(&path).unwrap(), saved, "the previous file changed");
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(leftovers.len(), 1, "temporary file left behind: {leftovers:?}");
+        let reopened = Index::open(&path).unwrap();
+        assert_eq!(reopened.similar("a", 5).unwrap(), before.similar("a", 5).unwrap());
+    }
+
+    #[test]
+    fn open_names_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("empty.connexe");
+        std::fs::write(&path, b"").unwrap();
+        let msg = Index::open(&path).unwrap_err().to_string();
+        assert_eq!(
+            msg,
+            format!(
+                "{}: index file: empty (0 bytes): not a connexe index",
+                path.display()
+            )
+        );
+        let missing = Index::open(dir.path().join("missing")).unwrap_err();
+        assert_eq!(missing.kind(), crate::ErrorKind::Io);
+    }
+}
