@@ -1,5 +1,5 @@
-//! The `connexe` command line: related articles for a JSON Lines corpus, and a demo on the
-//! bundled French corpus.
+//! The `connexe` command line: related articles and pages for a JSON Lines corpus or a saved
+//! index, index maintenance, and a demo on the bundled French corpus.
 
 use std::fs::File;
 use std::io::{BufReader, IsTerminal, Write};
@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
-use clap::{Parser, Subcommand, ValueEnum};
-use connexe::{AliasTable, Config, Index, JsonlReader, PageRecommendations, Recommendation};
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use connexe::{AliasTable, Config, Corpus, Index, JsonlReader, PageRecommendations, Recommendation};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// The bundled demo corpus: BBC Afrique articles from MasakhaNEWS (AFL-3.0), see
@@ -33,23 +33,27 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// The articles most related to one article of a corpus, with explanations.
+    /// The articles most related to one article, with explanations.
     Recommend {
-        /// The corpus: JSON Lines, one article a line.
-        #[arg(long)]
-        corpus: PathBuf,
+        #[command(flatten)]
+        source: Source,
         /// The article to find related articles for.
         #[arg(long)]
         id: String,
+        /// How many related articles.
+        #[arg(long, default_value_t = 5)]
+        k: usize,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
         #[command(flatten)]
-        options: Options,
+        files: Files,
     },
     /// The page of one article: "À lire" links, "Aller plus loin", "Ces articles devraient
     /// vous intéresser".
     Page {
-        /// The corpus: JSON Lines, one article a line.
-        #[arg(long)]
-        corpus: PathBuf,
+        #[command(flatten)]
+        source: Source,
         /// The article whose page to build.
         #[arg(long)]
         id: String,
@@ -58,6 +62,35 @@ enum Command {
         format: PageFormat,
         #[command(flatten)]
         files: Files,
+    },
+    /// Builds an index file from a corpus, to open in a fraction of the time.
+    Index {
+        /// The corpus: JSON Lines, one article a line.
+        #[arg(long)]
+        corpus: PathBuf,
+        /// The index file to write (replaced atomically).
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        files: Files,
+    },
+    /// Adds the articles of a corpus to an index file, replacing those with the same id.
+    Add {
+        /// The index file (rewritten atomically; unchanged on any error).
+        #[arg(long)]
+        index: PathBuf,
+        /// The articles to add: JSON Lines.
+        #[arg(long)]
+        corpus: PathBuf,
+    },
+    /// Removes one article from an index file.
+    Remove {
+        /// The index file (rewritten atomically; unchanged on any error).
+        #[arg(long)]
+        index: PathBuf,
+        /// The article to remove.
+        #[arg(long)]
+        id: String,
     },
     /// The page of an article of the bundled French corpus (BBC Afrique, MasakhaNEWS).
     Demo {
@@ -72,24 +105,26 @@ enum Command {
     },
 }
 
-#[derive(clap::Args)]
-struct Options {
-    /// How many related articles.
-    #[arg(long, default_value_t = 5)]
-    k: usize,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
-    #[command(flatten)]
-    files: Files,
+/// Where the articles come from: a corpus to index now, or an index file.
+#[derive(Args)]
+#[group(required = true, multiple = false)]
+struct Source {
+    /// The corpus: JSON Lines, one article a line.
+    #[arg(long)]
+    corpus: Option<PathBuf>,
+    /// An index file written by `connexe index`.
+    #[arg(long)]
+    index: Option<PathBuf>,
 }
 
-#[derive(clap::Args)]
+#[derive(Args)]
 struct Files {
-    /// Configuration: a .toml or .json file with `[index]` and `[page]` sections.
+    /// Configuration: a .toml or .json file with `[index]` and `[page]` sections. With
+    /// --index, the index keeps the settings it was built with and only `[page]` applies.
     #[arg(long)]
     config: Option<PathBuf>,
-    /// Entity aliases (JSON: {"Canonical name": ["variant", ...]}).
+    /// Entity aliases (JSON: {"Canonical name": ["variant", ...]}); with --index, the
+    /// index keeps those it was built with.
     #[arg(long)]
     aliases: Option<PathBuf>,
 }
@@ -127,27 +162,82 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Recommend { corpus, id, options } => {
-            let (config, aliases) = options.files.load(None)?;
-            let index = load_corpus(&corpus, config, aliases)?;
-            let related = index
-                .similar(&id, options.k)
-                .with_context(|| corpus.display().to_string())?;
-            print_related(&index, &id, &related, options.format)
+        Command::Recommend {
+            source,
+            id,
+            k,
+            format,
+            files,
+        } => {
+            let (index, _, name) = source.load(&files)?;
+            let related = index.similar(&id, k).with_context(|| name.clone())?;
+            print_related(&index, &id, &related, format)
         }
         Command::Page {
-            corpus,
+            source,
             id,
             format,
             files,
         } => {
-            let (config, aliases) = files.load(None)?;
-            let page_config = config.page.clone();
-            let index = load_corpus(&corpus, config, aliases)?;
-            let page = index
-                .page(&id, &page_config)
-                .with_context(|| corpus.display().to_string())?;
+            let (index, config, name) = source.load(&files)?;
+            let page = index.page(&id, &config.page).with_context(|| name.clone())?;
             print_page(&index, &page, format, None)
+        }
+        Command::Index { corpus, out, files } => {
+            let started = Instant::now();
+            let (config, aliases) = files.load(None)?;
+            let index = load_corpus(&corpus, config, aliases)?;
+            index.save(&out)?;
+            let bytes = std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0);
+            eprintln!(
+                "indexed {} articles into {} ({:.1} MB) in {:.1} s",
+                index.len(),
+                out.display(),
+                bytes as f64 / 1e6,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Add { index: path, corpus } => {
+            let mut index = Index::open(&path)?;
+            // Every new line is read and checked before the index changes.
+            let name = corpus.display().to_string();
+            let file = File::open(&corpus).with_context(|| name.clone())?;
+            let reader = JsonlReader::new(BufReader::new(file))
+                .max_line_bytes(index.config().limits.max_article_bytes.saturating_mul(2));
+            let batch = Corpus::from_reader(reader, |_| {}).with_context(|| name.clone())?;
+            for warning in &batch.warnings {
+                eprintln!("warning: {name}: {warning}");
+            }
+            let (mut added, mut replaced) = (0, 0);
+            for article in batch.articles {
+                let id = article.id.clone();
+                match index
+                    .upsert(article)
+                    .with_context(|| format!("{name}: id {id:?}"))?
+                {
+                    Some(_) => replaced += 1,
+                    None => added += 1,
+                }
+            }
+            index.save(&path)?;
+            eprintln!(
+                "added {added}, replaced {replaced}; {} holds {} articles",
+                path.display(),
+                index.len()
+            );
+            Ok(())
+        }
+        Command::Remove { index: path, id } => {
+            let mut index = Index::open(&path)?;
+            index.remove(&id).with_context(|| path.display().to_string())?;
+            index.save(&path)?;
+            eprintln!(
+                "removed {id:?}; {} holds {} articles",
+                path.display(),
+                index.len()
+            );
+            Ok(())
         }
         Command::Demo { id, format, files } => {
             let (config, aliases) = files.load(Some(DEMO_ALIASES))?;
@@ -160,6 +250,32 @@ fn run(cli: Cli) -> Result<()> {
             let note = showcase
                 .then_some("the showcase article; pick another with --id, from fra-dev-0000 to fra-dev-0210");
             print_page(&index, &page, format, note)
+        }
+    }
+}
+
+impl Source {
+    /// The index (built from the corpus, or opened), the configuration, and the source's name
+    /// for error messages.
+    fn load(&self, files: &Files) -> Result<(Index, Config, String)> {
+        match (&self.corpus, &self.index) {
+            (Some(corpus), _) => {
+                let (config, aliases) = files.load(None)?;
+                let index = load_corpus(corpus, config.clone(), aliases)?;
+                Ok((index, config, corpus.display().to_string()))
+            }
+            (None, Some(path)) => {
+                if files.aliases.is_some() {
+                    bail!(
+                        "--aliases applies when indexing a corpus; {} keeps its own",
+                        path.display()
+                    );
+                }
+                let (config, _) = files.load(None)?;
+                let index = Index::open(path)?;
+                Ok((index, config, path.display().to_string()))
+            }
+            (None, None) => bail!("give --corpus or --index"),
         }
     }
 }

@@ -1,0 +1,182 @@
+//! Index files as a CMS uses them: built once, opened many times, changed article by article,
+//! and always answering as an index rebuilt from the same articles would.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use connexe::{Article, Index, IndexConfig, Language, PageConfig};
+use proptest::prelude::*;
+
+const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/masakhanews-fr/corpus.jsonl");
+
+fn connexe(args: &[&str]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_connexe"))
+        .args(args)
+        .output()
+        .expect("the binary runs");
+    assert!(
+        out.status.success(),
+        "connexe {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn page(source: &str, path: &Path, id: &str) -> String {
+    String::from_utf8(
+        connexe(&[
+            "page",
+            source,
+            path.to_str().unwrap(),
+            "--id",
+            id,
+            "--format",
+            "json",
+        ])
+        .stdout,
+    )
+    .unwrap()
+}
+
+#[test]
+fn index_add_remove_keep_the_page_of_a_rebuild() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines: Vec<&str> = std::fs::read_to_string(CORPUS).unwrap().leak().lines().collect();
+    let (first, rest) = lines.split_at(150);
+    let write = |name: &str, lines: &[&str]| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, lines.join("\n")).unwrap();
+        path
+    };
+    let a = write("a.jsonl", first);
+    let b = write("b.jsonl", rest);
+    let index = dir.path().join("news.connexe");
+
+    connexe(&[
+        "index",
+        "--corpus",
+        a.to_str().unwrap(),
+        "--out",
+        index.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        page("--index", &index, "fra-dev-0007"),
+        page("--corpus", &a, "fra-dev-0007")
+    );
+
+    connexe(&[
+        "add",
+        "--index",
+        index.to_str().unwrap(),
+        "--corpus",
+        b.to_str().unwrap(),
+    ]);
+    let all = Path::new(CORPUS);
+    for id in ["fra-dev-0173", "fra-dev-0007", "fra-dev-0200"] {
+        assert_eq!(
+            page("--index", &index, id),
+            page("--corpus", all, id),
+            "after add, page of {id}"
+        );
+    }
+
+    connexe(&[
+        "remove",
+        "--index",
+        index.to_str().unwrap(),
+        "--id",
+        "fra-dev-0180",
+    ]);
+    let without: Vec<&str> = lines
+        .iter()
+        .copied()
+        .filter(|l| !l.contains("\"fra-dev-0180\""))
+        .collect();
+    let rebuilt = write("without.jsonl", &without);
+    assert_eq!(without.len(), 210);
+    assert_eq!(
+        page("--index", &index, "fra-dev-0173"),
+        page("--corpus", &rebuilt, "fra-dev-0173")
+    );
+}
+
+#[test]
+fn a_failed_add_leaves_the_index_file_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("news.connexe");
+    connexe(&["index", "--corpus", CORPUS, "--out", index.to_str().unwrap()]);
+    let before = std::fs::read(&index).unwrap();
+    let bad = dir.path().join("bad.jsonl");
+    std::fs::write(
+        &bad,
+        "{\"id\":\"new\",\"title\":\"T\",\"body\":\"b\"}\n{\"id\":\"x\",\"body\":\"no title\"}\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_connexe"))
+        .args([
+            "add",
+            "--index",
+            index.to_str().unwrap(),
+            "--corpus",
+            bad.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("line 2: field `title`: missing"), "{err}");
+    assert_eq!(std::fs::read(&index).unwrap(), before);
+}
+
+fn article(id: usize, words: Vec<&'static str>) -> Article {
+    let body = words.join(" ");
+    let title: String = words.iter().take(4).copied().collect::<Vec<_>>().join(" ");
+    Article {
+        lang: Some(Language::French),
+        ..Article::new(format!("a{id}"), title, body)
+    }
+}
+
+const WORDS: &[&str] = &[
+    "Rome",
+    "Maroc",
+    "Daech",
+    "coalition",
+    "vaccin",
+    "santé",
+    "football",
+    "budget",
+    "élection",
+    "2021",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// Save, open, change, save, open: always the answers of the index in memory.
+    #[test]
+    fn save_open_round_trips(
+        docs in prop::collection::vec((0usize..10, prop::collection::vec(prop::sample::select(WORDS), 1..12)), 1..20),
+        removals in prop::collection::vec(0usize..10, 0..4),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("i.connexe");
+        let mut index = Index::new(IndexConfig::default()).unwrap();
+        for (id, words) in docs {
+            index.upsert(article(id, words)).unwrap();
+        }
+        index.save(&path).unwrap();
+        let mut opened = Index::open(&path).unwrap();
+        for id in removals {
+            let id = format!("a{id}");
+            prop_assert_eq!(index.remove(&id).is_ok(), opened.remove(&id).is_ok());
+        }
+        opened.save(&path).unwrap();
+        let opened = Index::open(&path).unwrap();
+        prop_assert_eq!(opened.len(), index.len());
+        for a in index.articles() {
+            prop_assert_eq!(opened.similar(&a.id, 5).unwrap(), index.similar(&a.id, 5).unwrap());
+            prop_assert_eq!(opened.page(&a.id, &PageConfig::default()).unwrap(), index.page(&a.id, &PageConfig::default()).unwrap());
+        }
+    }
+}
