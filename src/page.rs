@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::article::{Article, Timestamp};
 use crate::entity;
 use crate::error::{Error, Result, quoted};
-use crate::index::{Index, QueryText};
+use crate::index::{Index, QueryText, Surfaces};
 use crate::language::Language;
 use crate::rank::{Explanation, Recommendation, Weights, mmr};
 
@@ -43,6 +43,8 @@ pub struct ReadAlsoConfig {
     pub threshold: f64,
     /// Share of the whole article in a paragraph's query, in [0, 1]. Default 0.3.
     pub article_share: f64,
+    /// Links go after one of the first this many paragraphs. Default 60.
+    pub max_paragraphs: usize,
 }
 
 impl Default for ReadAlsoConfig {
@@ -52,6 +54,7 @@ impl Default for ReadAlsoConfig {
             min_gap: 2,
             threshold: 0.1,
             article_share: 0.3,
+            max_paragraphs: 60,
         }
     }
 }
@@ -439,6 +442,8 @@ struct PageBuilder<'a> {
     excluded_sections: Vec<String>,
     /// Slots on the page so far, in every block.
     shown: Vec<u32>,
+    /// The article's words as written, for explanations: one analysis per page.
+    surfaces: Surfaces,
     notes: Vec<String>,
 }
 
@@ -457,6 +462,7 @@ impl<'a> PageBuilder<'a> {
                 .map(|s| entity::key(s))
                 .collect(),
             shown: Vec::new(),
+            surfaces: Surfaces::new(),
             notes: Vec::new(),
         }
     }
@@ -541,8 +547,9 @@ impl<'a> PageBuilder<'a> {
     fn read_also(&mut self) -> Vec<ReadAlsoItem> {
         let cfg = &self.config.read_also;
         let paragraphs = self.article.paragraphs();
-        // A link never follows the last paragraph.
-        let slots = paragraphs.len().saturating_sub(1);
+        // A link never follows the last paragraph, nor one past `max_paragraphs` (every slot
+        // costs a query).
+        let slots = paragraphs.len().saturating_sub(1).min(cfg.max_paragraphs);
         if cfg.links == 0 || slots == 0 {
             return Vec::new();
         }
@@ -555,8 +562,14 @@ impl<'a> PageBuilder<'a> {
                     text,
                     article_share: cfg.article_share,
                 };
-                self.index
-                    .related(self.slot, query, weights, cfg.links + 3, &|c| self.eligible(c))
+                self.index.related(
+                    self.slot,
+                    query,
+                    weights,
+                    cfg.links + 3,
+                    &|c| self.eligible(c),
+                    &self.surfaces,
+                )
             })
             .collect();
         let pins = self.pins("read_also", &self.config.pins.read_also.clone());
@@ -580,9 +593,14 @@ impl<'a> PageBuilder<'a> {
                         text: paragraphs[p],
                         article_share: cfg.article_share,
                     };
-                    let found = self
-                        .index
-                        .related(self.slot, query, weights, usize::MAX, &|c| c == pin);
+                    let found = self.index.related(
+                        self.slot,
+                        query,
+                        weights,
+                        usize::MAX,
+                        &|c| c == pin,
+                        &self.surfaces,
+                    );
                     (p, found.into_iter().next())
                 })
                 .max_by(|a, b| {
@@ -673,11 +691,14 @@ impl<'a> PageBuilder<'a> {
         }
         let require = cfg.chronology == Chronology::Require;
         let weights = self.index.config().weights;
-        let mut ranked = self
-            .index
-            .related(self.slot, QueryText::Article, &weights, usize::MAX, &|c| {
-                self.eligible(c) && (!require || self.older(c))
-            });
+        let mut ranked = self.index.related(
+            self.slot,
+            QueryText::Article,
+            &weights,
+            usize::MAX,
+            &|c| self.eligible(c) && (!require || self.older(c)),
+            &self.surfaces,
+        );
         if cfg.chronology == Chronology::Prefer {
             // Stable: each group keeps the total order.
             ranked.sort_by_key(|(slot, _)| !self.older(*slot));
@@ -732,11 +753,14 @@ impl<'a> PageBuilder<'a> {
             recency_half_life_days: cfg.recency_half_life_days,
             ..self.index.config().weights
         };
-        let mut pool = self
-            .index
-            .related(self.slot, QueryText::Article, &weights, cfg.pool, &|c| {
-                self.eligible(c)
-            });
+        let mut pool = self.index.related(
+            self.slot,
+            QueryText::Article,
+            &weights,
+            cfg.pool,
+            &|c| self.eligible(c),
+            &self.surfaces,
+        );
         pool.retain(|(slot, _)| !self.is_near_duplicate(*slot));
         let top = pool.first().map_or(0.0, |(_, r)| r.score);
         let relevance: Vec<f64> = pool
@@ -819,7 +843,14 @@ impl<'a> PageBuilder<'a> {
     fn recommendation_for(&self, slot: u32) -> Recommendation {
         let weights = &self.index.config().weights;
         self.index
-            .related(self.slot, QueryText::Article, weights, 1, &|c| c == slot)
+            .related(
+                self.slot,
+                QueryText::Article,
+                weights,
+                1,
+                &|c| c == slot,
+                &self.surfaces,
+            )
             .into_iter()
             .next()
             .map(|(_, r)| r)

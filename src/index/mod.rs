@@ -21,7 +21,7 @@ use crate::language::Language;
 use crate::rank::Weights;
 pub use persist::{FORMAT_VERSION, MAGIC};
 use prepare::Prepared;
-pub(crate) use search::QueryText;
+pub(crate) use search::{QueryText, Surfaces};
 
 /// How much an occurrence in each field counts in a term's frequency.
 ///

@@ -55,6 +55,10 @@ impl LearnedAliases {
 /// Entity idf by canonical entity id, filled as a query meets entities.
 type EntityIdf = HashMap<u32, f64>;
 
+/// The words of one query article as it writes them, by term: computed once per page (an
+/// analysis of the whole article), shared by all its queries.
+pub(crate) type Surfaces = std::cell::OnceCell<HashMap<String, String>>;
+
 /// What text of an article a query matches.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum QueryText<'a> {
@@ -99,7 +103,7 @@ impl Index {
         weights.validate()?;
         let slot = self.slot_of(id)?;
         Ok(self
-            .related(slot, QueryText::Article, weights, k, &|_| true)
+            .related(slot, QueryText::Article, weights, k, &|_| true, &Surfaces::new())
             .into_iter()
             .map(|(_, r)| r)
             .collect())
@@ -131,6 +135,7 @@ impl Index {
         weights: &Weights,
         limit: usize,
         keep: &dyn Fn(u32) -> bool,
+        surfaces: &Surfaces,
     ) -> Vec<(u32, Recommendation)> {
         if limit == 0 {
             return Vec::new();
@@ -153,13 +158,13 @@ impl Index {
             .collect();
         scored.sort_by(|a, b| total_order(self.order_key(a.0, a.2), self.order_key(b.0, b.2)));
         scored.truncate(limit);
-        let surfaces = self.surfaces(slot);
+        let surfaces = surfaces.get_or_init(|| self.surfaces(slot));
         scored
             .into_iter()
             .map(|(score, explain, candidate)| {
                 (
                     candidate,
-                    self.recommendation(&query, candidate, score, explain, derived, &surfaces),
+                    self.recommendation(&query, candidate, score, explain, derived, surfaces),
                 )
             })
             .collect()

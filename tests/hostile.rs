@@ -1,0 +1,329 @@
+//! Hostile and odd input: every case has a defined outcome (an error that names line and
+//! field, or a documented behaviour), and none panics.
+
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use connexe::{Article, Config, Corpus, ErrorKind, Index, IndexConfig, Language, Limits, PageConfig};
+
+fn index_of(articles: impl IntoIterator<Item = Article>) -> Index {
+    Index::build(IndexConfig::default(), Default::default(), articles).expect("an index")
+}
+
+fn french(id: &str, title: &str, body: &str) -> Article {
+    Article {
+        lang: Some(Language::French),
+        ..Article::new(id, title, body)
+    }
+}
+
+fn neighbours() -> Vec<Article> {
+    vec![
+        french(
+            "n1",
+            "La coalition contre Daech réunie à Rome",
+            "Le Maroc participe à la réunion de Rome contre Daech.",
+        ),
+        french(
+            "n2",
+            "Daech menace l'Afrique",
+            "La coalition veut contrer Daech en Afrique.",
+        ),
+    ]
+}
+
+/// Adds `article` beside two ordinary ones, then asks for everything a CMS would.
+fn survives(article: Article) -> Index {
+    let id = article.id.clone();
+    let mut index = index_of(neighbours());
+    index.add(article).expect("accepted");
+    index.similar(&id, 5).expect("similar");
+    index.page(&id, &PageConfig::default()).expect("page");
+    index.similar("n1", 5).expect("similar of a neighbour");
+    let mut bytes = Vec::new();
+    index.write_to(&mut bytes).expect("saved");
+    let reopened = Index::from_bytes(&bytes).expect("reopened");
+    assert_eq!(reopened.similar(&id, 5).unwrap(), index.similar(&id, 5).unwrap());
+    index
+}
+
+#[test]
+fn empty_body_is_accepted_and_related_by_its_title() {
+    let index = survives(french("x", "Daech menace Rome", ""));
+    let related: Vec<String> = index.similar("x", 5).unwrap().into_iter().map(|r| r.id).collect();
+    assert_eq!(related, ["n2", "n1"], "\"Daech menace\" first, then \"Daech\", \"Rome\"");
+    let page = index.page("x", &PageConfig::default()).unwrap();
+    assert!(page.read_also.is_empty(), "no paragraph, no inline link");
+}
+
+#[test]
+fn ten_megabyte_article_is_accepted_under_the_default_limit_and_refused_under_a_lower_one() {
+    let body = "La coalition contre Daech se réunit à Rome. ".repeat(10 * 1024 * 1024 / 44);
+    assert!(body.len() > 10_000_000);
+    survives(french("big", "Rome", &body));
+    let config = IndexConfig {
+        limits: Limits {
+            max_article_bytes: 1 << 20,
+            ..Limits::default()
+        },
+        ..IndexConfig::default()
+    };
+    let mut index = Index::new(config).unwrap();
+    let err = index.add(french("big", "Rome", &body)).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Input);
+    assert_eq!(err.field(), Some("body"));
+    assert!(
+        err.to_string()
+            .contains("over the limit of 1048576 (limits.max_article_bytes)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_single_million_character_word_is_no_term() {
+    let word = "a".repeat(1_000_000);
+    let index = survives(french("w", "Daech menace Rome", &word));
+    let related = index.similar("w", 5).unwrap();
+    assert!(related[0].explain.shared_terms.iter().all(|t| t.len() < 100));
+    // A capitalised giant is no entity either.
+    let giant = format!("A{}", "b".repeat(1_000_000));
+    survives(french("g", "Daech", &format!("Selon {giant} et {giant}, Rome.")));
+}
+
+#[test]
+fn invalid_utf8_names_the_line() {
+    let input = b"{\"id\":\"a\",\"title\":\"T\",\"body\":\"b\"}\n{\"id\":\"b\",\"title\":\"caf\xe9\",\"body\":\"b\"}\n";
+    let err = Corpus::from_jsonl(&input[..]).unwrap_err();
+    assert_eq!(err.line(), Some(2));
+    assert_eq!(err.to_string(), "line 2: invalid UTF-8 at byte 22 of the line");
+}
+
+#[test]
+fn nul_bytes_escaped_are_kept_raw_are_an_error() {
+    // Escaped in JSON: valid text, stored as given, ignored by the analysis.
+    let line = r#"{"id":"nul","title":"Daech\u0000 menace Rome","body":"Rome\u0000Daech"}"#;
+    let article = Article::from_json(line).unwrap();
+    assert_eq!(article.title, "Daech\0 menace Rome");
+    survives(Article {
+        lang: Some(Language::French),
+        ..article
+    });
+    // Raw in the line: JSON forbids control characters in strings.
+    let raw = b"{\"id\":\"nul\",\"title\":\"a\x00b\",\"body\":\"b\"}";
+    let err = Corpus::from_jsonl(&raw[..]).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("line 1: invalid JSON: control character"),
+        "{err}"
+    );
+}
+
+#[test]
+fn control_characters_are_kept_and_ignored() {
+    let body = "Daech\u{7}\u{1b}[31m menace\u{8} Rome\r\n\u{c}La coalition\u{200b}\u{feff} répond.";
+    let index = survives(french("ctl", "Daech\tmenace\u{b}Rome", body));
+    assert_eq!(index.get("ctl").unwrap().body, body, "stored exactly as given");
+}
+
+#[test]
+fn right_to_left_and_mixed_scripts() {
+    let arabic = Article {
+        lang: Some(Language::Arabic),
+        ..Article::new(
+            "ar",
+            "داعش يهدد روما",
+            "اجتمع التحالف ضد داعش في روما. Daech menace Rome ‏(Rome)‎ 2021.",
+        )
+    };
+    survives(arabic);
+    let mixed = french(
+        "mix",
+        "Rome 東京 Москва",
+        "Daech \u{202e}emoR\u{202c} menace Rome, Москва et 東京.",
+    );
+    survives(mixed);
+    let mut index = index_of(neighbours());
+    index
+        .add(Article {
+            lang: Some(Language::Arabic),
+            ..Article::new("ar2", "داعش", "التحالف ضد داعش")
+        })
+        .unwrap();
+    // Same language by default: the French page shows no Arabic article.
+    let page = index.page("n1", &PageConfig::default()).unwrap();
+    assert!(
+        page.go_further
+            .iter()
+            .chain(&page.you_may_like)
+            .all(|i| i.id != "ar2")
+    );
+}
+
+#[test]
+fn unknown_language_names_line_and_field() {
+    let err = Corpus::from_jsonl(&b"\n{\"id\":\"a\",\"title\":\"T\",\"body\":\"b\",\"lang\":\"tlh\"}"[..])
+        .unwrap_err();
+    assert_eq!((err.line(), err.field()), (Some(2), Some("lang")));
+    // A language the detector cannot tell falls back to the configured default.
+    let index = survives(Article::new("zz", "Qapla'", "Heghlu'meH QaQ jajvam"));
+    assert_eq!(index.language_of("zz"), Some(Language::French));
+}
+
+#[test]
+fn duplicate_ids_warn_and_the_later_line_wins() {
+    let input = "{\"id\":\"a\",\"title\":\"First\",\"body\":\"b\"}\n{\"id\":\"a\",\"title\":\"Second\",\"body\":\"b\"}\n";
+    let corpus = Corpus::from_jsonl(input.as_bytes()).unwrap();
+    assert_eq!(corpus.articles.len(), 1);
+    assert_eq!(corpus.articles[0].title, "Second");
+    assert_eq!(corpus.warnings[0].line, 2);
+    let mut index = index_of(neighbours());
+    assert_eq!(
+        index.add(french("n1", "Again", "x")).unwrap_err().kind(),
+        ErrorKind::Input
+    );
+}
+
+#[test]
+fn ten_thousand_character_id_is_refused_naming_the_field() {
+    let id = "é".repeat(10_000);
+    let mut index = index_of(neighbours());
+    let err = index.add(french(&id, "Rome", "Daech")).unwrap_err();
+    assert_eq!(err.field(), Some("id"));
+    assert_eq!(
+        err.to_string(),
+        "field `id`: 20000 bytes, over the limit of 1024 (limits.max_id_bytes)"
+    );
+    assert_eq!(index.len(), 2, "the index is unchanged");
+    // Under a raised limit it is an ordinary id, and messages quote it cut short.
+    let config = IndexConfig {
+        limits: Limits {
+            max_id_bytes: 1 << 16,
+            ..Limits::default()
+        },
+        ..IndexConfig::default()
+    };
+    let mut roomy = Index::build(config, Default::default(), neighbours()).unwrap();
+    roomy.add(french(&id, "Rome", "Daech")).unwrap();
+    let missing = roomy.similar(&format!("{id}x"), 3).unwrap_err().to_string();
+    assert!(missing.len() < 300, "{} bytes", missing.len());
+}
+
+#[test]
+fn nan_negative_and_infinite_weights_are_config_errors() {
+    for (toml, key) in [
+        ("[index.weights]\ntext = nan\n", "text"),
+        ("[index.weights]\nentities = -1.0\n", "entities"),
+        (
+            "[index.weights]\nrecency_half_life_days = inf\n",
+            "recency_half_life_days",
+        ),
+        ("[index.fields]\ntitle = -inf\n", "fields.title"),
+    ] {
+        let err = Config::from_toml(toml).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Config);
+        assert!(
+            err.to_string()
+                .contains(&format!("`{key}` must be a finite number >= 0")),
+            "{err}"
+        );
+    }
+    let err = Config::from_json(r#"{"index": {"weights": {"text": "heavy"}}}"#).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Config);
+    let index = index_of(neighbours());
+    let bad = connexe::Weights {
+        text: f64::NAN,
+        ..Default::default()
+    };
+    assert_eq!(
+        index.similar_with("n1", 3, &bad).unwrap_err().kind(),
+        ErrorKind::Config
+    );
+}
+
+#[test]
+fn k_zero_k_beyond_the_corpus_and_unknown_ids() {
+    let index = index_of(neighbours());
+    assert!(index.similar("n1", 0).unwrap().is_empty());
+    assert_eq!(index.similar("n1", usize::MAX).unwrap().len(), 1);
+    let err = index.similar("nope", 5).unwrap_err();
+    assert_eq!(
+        (err.kind(), err.to_string().as_str()),
+        (ErrorKind::UnknownId, "unknown article id \"nope\"")
+    );
+    assert_eq!(
+        index.page("nope", &PageConfig::default()).unwrap_err().kind(),
+        ErrorKind::UnknownId
+    );
+    let mut index = index;
+    assert_eq!(index.remove("nope").unwrap_err().kind(), ErrorKind::UnknownId);
+}
+
+#[test]
+fn overlong_lines_are_refused_before_they_are_read_whole() {
+    let line = format!(
+        "{{\"id\":\"a\",\"title\":\"T\",\"body\":\"{}\"}}\n",
+        "x".repeat(10_000)
+    );
+    let reader = connexe::JsonlReader::new(line.as_bytes()).max_line_bytes(1000);
+    let err = Corpus::from_reader(reader, |_| {}).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "line 1: longer than 1000 bytes (limits.max_article_bytes)"
+    );
+}
+
+/// The index is shared by many readers while one writer changes it: readers always see one
+/// consistent index (every result is in it, and asking twice under one lock gives the same).
+#[test]
+fn readers_see_a_consistent_index_while_a_writer_updates() {
+    fn is_send_sync<T: Send + Sync>() {}
+    is_send_sync::<Index>();
+
+    let corpus = Corpus::from_jsonl(include_str!("../data/masakhanews-fr/corpus.jsonl").as_bytes()).unwrap();
+    let (first, rest) = corpus.articles.split_at(120);
+    let shared = Arc::new(RwLock::new(index_of(first.to_vec())));
+    let deadline = Instant::now() + Duration::from_millis(1500);
+    let readers: Vec<_> = (0..3)
+        .map(|r| {
+            let shared = Arc::clone(&shared);
+            std::thread::spawn(move || {
+                let mut queries = 0;
+                while Instant::now() < deadline {
+                    let index = shared.read().unwrap();
+                    let ids: Vec<String> = index.articles().map(|a| a.id.clone()).collect();
+                    let id = &ids[(queries * 7 + r) % ids.len()];
+                    let related = index.similar(id, 5).unwrap();
+                    assert!(related.iter().all(|x| index.contains(&x.id) && x.id != *id));
+                    assert!(related.windows(2).all(|w| w[0].order(&w[1]).is_lt()));
+                    assert_eq!(related, index.similar(id, 5).unwrap(), "one snapshot, one answer");
+                    let page = index.page(id, &PageConfig::default()).unwrap();
+                    assert!(page.go_further.iter().all(|i| index.contains(&i.id)));
+                    queries += 1;
+                }
+                queries
+            })
+        })
+        .collect();
+    let mut changes = 0;
+    let mut cycle = rest.iter().cycle();
+    while Instant::now() < deadline {
+        let article = cycle.next().unwrap().clone();
+        let mut index = shared.write().unwrap();
+        if index.contains(&article.id) {
+            index.remove(&article.id).unwrap();
+        } else {
+            index.add(article).unwrap();
+        }
+        changes += 1;
+        drop(index);
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let queries: usize = readers
+        .into_iter()
+        .map(|r| r.join().expect("a reader panicked"))
+        .sum();
+    assert!(
+        queries > 10 && changes > 10,
+        "{queries} queries, {changes} changes"
+    );
+}
