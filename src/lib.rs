@@ -49,6 +49,7 @@ mod index;
 mod language;
 pub mod page;
 pub mod rank;
+pub mod synth;
 
 pub use analysis::{AnalysisOptions, Analyzer};
 pub use article::{Article, Corpus, JsonlReader, PARAGRAPH_CHARS, Timestamp, Warning};

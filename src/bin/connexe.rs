@@ -92,6 +92,15 @@ enum Command {
         #[arg(long)]
         id: String,
     },
+    /// Writes a synthetic French-like corpus (JSON Lines) to stdout, for benchmarks.
+    GenCorpus {
+        /// How many articles.
+        #[arg(long)]
+        articles: usize,
+        /// The same seed gives the same corpus.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// The page of an article of the bundled French corpus (BBC Afrique, MasakhaNEWS).
     Demo {
         /// The article to show (default: a showcase article, named in the output).
@@ -237,6 +246,15 @@ fn run(cli: Cli) -> Result<()> {
                 path.display(),
                 index.len()
             );
+            Ok(())
+        }
+        Command::GenCorpus { articles, seed } => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            for article in connexe::synth::Generator::new(seed).take(articles) {
+                serde_json::to_writer(&mut out, &article)?;
+                out.write_all(b"\n")?;
+            }
+            out.flush()?;
             Ok(())
         }
         Command::Demo { id, format, files } => {
