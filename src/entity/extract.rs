@@ -65,6 +65,12 @@ fn split_words<'t>(text: &'t str, lang: Language) -> Vec<Word<'t>> {
             || gap.contains(['.', '!', '?', '…', '\n', '«', '“', '"', '—'])
             || (gap.contains(':') && gap.contains('\n'));
         let joined = !words.is_empty() && gap.chars().all(|c| c == ' ' || c == '-' || c == '\u{a0}');
+        // English possessives: "Apple’s" names Apple. Stripped first, so that "d's" is no elision.
+        let word = ["'s", "’s", "ʼs"]
+            .iter()
+            .find_map(|s| word.strip_suffix(s))
+            .filter(|w| lang == Language::English && !w.is_empty())
+            .unwrap_or(word);
         let (prefix, main) = match word.find(|c| c == '\'' || APOSTROPHES.contains(&c)) {
             Some(at) => {
                 let head = word[..at].to_lowercase();
@@ -79,12 +85,6 @@ fn split_words<'t>(text: &'t str, lang: Language) -> Vec<Word<'t>> {
             }
             None => (None, start),
         };
-        // English possessives: "Apple’s" names Apple.
-        let word = ["'s", "’s", "ʼs"]
-            .iter()
-            .find_map(|s| word.strip_suffix(s))
-            .filter(|w| lang == Language::English && !w.is_empty())
-            .unwrap_or(word);
         let main_text = &text[main..start + word.len()];
         let capitalised = main_text.chars().next().is_some_and(char::is_uppercase);
         let letters = main_text.chars().filter(|c| c.is_alphabetic()).count();
@@ -369,6 +369,20 @@ mod tests {
             .map(|m| m.key)
             .collect();
         assert_eq!(got, vec!["daech", "daech", "daech"]);
+    }
+
+    #[test]
+    fn english_possessives_and_elision_like_prefixes() {
+        // Found by fuzzing: a possessive after an elision-like prefix cut a word to nothing.
+        for text in ["d's", "Ben's car", "l’s", "'s"] {
+            extract(text, Language::English, &AliasTable::new());
+        }
+        let got = names(
+            "Yesterday Apple’s chief met Ben's lawyer.",
+            Language::English,
+            &AliasTable::new(),
+        );
+        assert_eq!(got, vec!["Apple", "Ben"]);
     }
 
     #[test]

@@ -1,0 +1,100 @@
+//! Inputs found by the cargo-fuzz targets of `fuzz/`, replayed through the same code as each
+//! target: every file of `tests/fuzz_regressions/<target>/` must run without a panic (errors
+//! are fine). The folders hold a few corpus inputs per target and every crash input found.
+//! `index_open_crc/` holds inputs of the `index_open_crc` target stored with their section
+//! checksums already recomputed (as that target does), so they replay through `index_open`.
+
+use std::path::{Path, PathBuf};
+
+/// The files of one target's folder, sorted by name.
+fn inputs(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fuzz_regressions")
+        .join(target);
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| entry.expect("a folder entry").path())
+        .filter(|path| path.is_file())
+        .collect();
+    paths.sort();
+    assert!(!paths.is_empty(), "{}: no input", dir.display());
+    paths
+        .into_iter()
+        .map(|path| {
+            let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            (path, bytes)
+        })
+        .collect()
+}
+
+/// Runs `each` on every input of `target`, and fails naming every input that panicked.
+fn replay(target: &str, each: fn(&[u8])) {
+    let mut panicked = Vec::new();
+    for (path, bytes) in inputs(target) {
+        if std::panic::catch_unwind(|| each(&bytes)).is_err() {
+            panicked.push(path.display().to_string());
+        }
+    }
+    assert!(panicked.is_empty(), "{target}: panicked on {panicked:#?}");
+}
+
+/// As `fuzz/fuzz_targets/jsonl_reader.rs`.
+fn jsonl_reader(data: &[u8]) {
+    let _ = connexe::Corpus::from_jsonl(data);
+
+    let articles: Vec<connexe::Article> = connexe::JsonlReader::new(data)
+        .max_line_bytes(4096)
+        .filter_map(|r| r.ok().map(|(_, article)| article))
+        .collect();
+    let Some(first_id) = articles.first().map(|a| a.id.clone()) else {
+        return;
+    };
+    if let Ok(index) = connexe::Index::build(Default::default(), Default::default(), articles) {
+        let _ = index.similar(&first_id, 5);
+        let _ = index.page(&first_id, &connexe::PageConfig::default());
+    }
+}
+
+/// As `fuzz/fuzz_targets/analyzer.rs`.
+fn analyzer(data: &[u8]) {
+    let Some((&b, rest)) = data.split_first() else {
+        return;
+    };
+    let lang = connexe::Language::ALL[b as usize % 19];
+    let text = String::from_utf8_lossy(rest);
+    let _ = connexe::Analyzer::for_language(lang).terms(&text);
+    let _ = connexe::entity::extract_entities(&text, lang, &connexe::AliasTable::new());
+    let _ = connexe::page::teaser(&text, 150);
+}
+
+/// As `fuzz/fuzz_targets/index_open.rs`.
+fn index_open(data: &[u8]) {
+    let Ok(index) = connexe::Index::from_bytes(data) else {
+        return;
+    };
+    let config = connexe::PageConfig::default();
+    for article in index.articles() {
+        let _ = index.similar(&article.id, 3);
+        let _ = index.page(&article.id, &config);
+    }
+}
+
+#[test]
+fn jsonl_reader_inputs_do_not_panic() {
+    replay("jsonl_reader", jsonl_reader);
+}
+
+#[test]
+fn analyzer_inputs_do_not_panic() {
+    replay("analyzer", analyzer);
+}
+
+#[test]
+fn index_open_inputs_do_not_panic() {
+    replay("index_open", index_open);
+}
+
+#[test]
+fn index_open_crc_inputs_do_not_panic() {
+    replay("index_open_crc", index_open);
+}
