@@ -56,7 +56,9 @@ pub use article::{Article, Corpus, JsonlReader, PARAGRAPH_CHARS, Timestamp, Warn
 pub use config::Config;
 pub use entity::AliasTable;
 pub use error::{Error, ErrorKind, Result};
-pub use index::{FORMAT_VERSION, FieldWeights, Index, IndexConfig, Limits, MAGIC, RetrievalOptions};
+pub use index::{
+    FORMAT_VERSION, FieldWeights, Index, IndexConfig, IndexStats, Limits, MAGIC, RetrievalOptions,
+};
 pub use language::Language;
 pub use page::{PageConfig, PageRecommendations};
 pub use rank::{Explanation, Recommendation, Weights};

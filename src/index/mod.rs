@@ -214,6 +214,21 @@ impl IndexConfig {
     }
 }
 
+/// Sizes of an index ([`Index::stats`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct IndexStats {
+    /// Articles.
+    pub articles: usize,
+    /// Distinct terms in at least one article.
+    pub terms: usize,
+    /// (term, article) pairs.
+    pub postings: usize,
+    /// Distinct entity keys in at least one article.
+    pub entities: usize,
+    /// (entity, article) pairs.
+    pub entity_postings: usize,
+}
+
 /// Ids for strings (terms, entity keys): postings hold `u32`s, not strings.
 #[derive(Debug, Default)]
 struct Vocabulary {
@@ -391,6 +406,26 @@ impl Index {
         let warnings =
             crate::article::read_each(reader, progress, |article| index.upsert(article).map(drop))?;
         Ok((index, warnings))
+    }
+
+    /// Sizes of the index, for monitoring and benchmarks.
+    ///
+    /// # Examples
+    /// ```
+    /// let mut index = connexe::Index::default();
+    /// index.add(connexe::Article::new("a", "Rome", "La coalition se réunit à Rome."))?;
+    /// let stats = index.stats();
+    /// assert_eq!((stats.articles, stats.terms, stats.postings), (1, 4, 4));
+    /// # Ok::<(), connexe::Error>(())
+    /// ```
+    pub fn stats(&self) -> IndexStats {
+        IndexStats {
+            articles: self.len(),
+            terms: self.term_postings.iter().filter(|p| !p.is_empty()).count(),
+            postings: self.term_postings.iter().map(Vec::len).sum(),
+            entities: self.entity_postings.iter().filter(|p| !p.is_empty()).count(),
+            entity_postings: self.entity_postings.iter().map(Vec::len).sum(),
+        }
     }
 
     /// The configuration.
