@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::article::{Article, Timestamp};
 use crate::entity;
 use crate::error::{Error, Result, quoted};
-use crate::index::{Index, QueryText, Surfaces};
+use crate::index::{Index, ParagraphQuery, Pool};
 use crate::language::Language;
 use crate::rank::{Explanation, Recommendation, Weights, mmr};
 
@@ -432,7 +432,8 @@ impl Index {
     }
 }
 
-/// Builds one page: the blocks in order, each excluding what earlier ones picked.
+/// Builds one page: the blocks in order, each excluding what earlier ones picked. The
+/// article's candidates are scored once (the pool); every block ranks them its own way.
 struct PageBuilder<'a> {
     index: &'a Index,
     slot: u32,
@@ -440,12 +441,14 @@ struct PageBuilder<'a> {
     article: &'a Article,
     lang: Language,
     excluded_sections: Vec<String>,
+    pool: Pool<'a>,
     /// Slots on the page so far, in every block.
     shown: Vec<u32>,
-    /// The article's words as written, for explanations: one analysis per page.
-    surfaces: Surfaces,
     notes: Vec<String>,
 }
+
+/// How many of the article's best candidates the "À lire" paragraphs choose from.
+const READ_ALSO_CANDIDATES: usize = 50;
 
 impl<'a> PageBuilder<'a> {
     fn new(index: &'a Index, slot: u32, config: &'a PageConfig) -> Self {
@@ -461,8 +464,8 @@ impl<'a> PageBuilder<'a> {
                 .iter()
                 .map(|s| entity::key(s))
                 .collect(),
+            pool: index.pool(slot),
             shown: Vec::new(),
-            surfaces: Surfaces::new(),
             notes: Vec::new(),
         }
     }
@@ -510,10 +513,12 @@ impl<'a> PageBuilder<'a> {
         true
     }
 
-    fn is_near_duplicate(&self, candidate: u32) -> bool {
+    /// Near-duplicate of the article, of an item already on the page, or of one of `also`.
+    fn is_near_duplicate(&self, candidate: u32, also: &[u32]) -> bool {
         let limit = self.config.filters.near_duplicate;
         std::iter::once(self.slot)
             .chain(self.shown.iter().copied())
+            .chain(also.iter().copied())
             .any(|other| self.index.text_cosine(other, candidate) >= limit)
     }
 
@@ -544,72 +549,45 @@ impl<'a> PageBuilder<'a> {
         out
     }
 
+    /// The pool ranked with `weights` among the candidates `keep` accepts.
+    fn ranked(&self, weights: &Weights, keep: &dyn Fn(u32) -> bool) -> Vec<(usize, f64, Explanation)> {
+        self.index.rank(&self.pool, weights, keep)
+    }
+
     fn read_also(&mut self) -> Vec<ReadAlsoItem> {
         let cfg = &self.config.read_also;
         let paragraphs = self.article.paragraphs();
-        // A link never follows the last paragraph, nor one past `max_paragraphs` (every slot
-        // costs a query).
+        // A link never follows the last paragraph, nor one past `max_paragraphs`.
         let slots = paragraphs.len().saturating_sub(1).min(cfg.max_paragraphs);
         if cfg.links == 0 || slots == 0 {
             return Vec::new();
         }
-        let weights = &self.index.config().weights;
-        // For each paragraph, its best candidates (a few, in case the best is taken).
-        let per_paragraph: Vec<Vec<(u32, Recommendation)>> = paragraphs[..slots]
+        let weights = self.index.config().weights;
+        let queries: Vec<ParagraphQuery> = paragraphs[..slots]
             .iter()
-            .map(|text| {
-                let query = QueryText::Paragraph {
-                    text,
-                    article_share: cfg.article_share,
-                };
-                self.index.related(
-                    self.slot,
-                    query,
-                    weights,
-                    cfg.links + 3,
-                    &|c| self.eligible(c),
-                    &self.surfaces,
-                )
-            })
+            .map(|text| self.index.paragraph_query(&self.pool, text, cfg.article_share))
             .collect();
-        let pins = self.pins("read_also", &self.config.pins.read_also.clone());
-
-        let mut placed: Vec<ReadAlsoItem> = Vec::new();
-        let mut used: Vec<u32> = Vec::new();
         let gap_ok = |placed: &[ReadAlsoItem], p: usize| {
             placed
                 .iter()
                 .all(|l| l.after_paragraph.abs_diff(p) >= cfg.min_gap)
         };
+        let mut placed: Vec<ReadAlsoItem> = Vec::new();
+        let mut used: Vec<u32> = Vec::new();
+
         // Pins first, each after the free paragraph it matches best.
-        for pin in pins {
+        for pin in self.pins("read_also", &self.config.pins.read_also.clone()) {
             if placed.len() == cfg.links {
                 break;
             }
             let best = (0..slots)
                 .filter(|&p| gap_ok(&placed, p))
-                .map(|p| {
-                    let query = QueryText::Paragraph {
-                        text: paragraphs[p],
-                        article_share: cfg.article_share,
-                    };
-                    let found = self.index.related(
-                        self.slot,
-                        query,
-                        weights,
-                        usize::MAX,
-                        &|c| c == pin,
-                        &self.surfaces,
-                    );
-                    (p, found.into_iter().next())
-                })
-                .max_by(|a, b| {
-                    let score = |x: &Option<(u32, Recommendation)>| x.as_ref().map_or(0.0, |r| r.1.score);
-                    score(&a.1).total_cmp(&score(&b.1)).then(b.0.cmp(&a.0))
-                });
+                .map(|p| (p, self.index.paragraph_cosines(&queries[p], &[pin])[0]))
+                .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
             match best {
-                Some((p, found)) => {
-                    let rec = found.map(|f| f.1).unwrap_or_else(|| self.unscored(pin));
+                Some((p, cosine)) => {
+                    let mut rec = self.recommendation_for(pin);
+                    rec.explain.text = cosine;
                     placed.push(read_also_item(p, rec, true, false));
                     used.push(pin);
                 }
@@ -619,54 +597,80 @@ impl<'a> PageBuilder<'a> {
                 )),
             }
         }
-        // Then the automatic links, strongest match first.
-        let mut options: Vec<(usize, u32, Recommendation)> = per_paragraph
-            .into_iter()
-            .enumerate()
-            .flat_map(|(p, found)| found.into_iter().map(move |(slot, rec)| (p, slot, rec)))
+
+        // Then the automatic links: the article's best candidates, each scored against every
+        // paragraph (its text component becomes the paragraph's cosine); strongest first.
+        let mut candidates = self.ranked(&weights, &|c| self.eligible(c) && !used.contains(&c));
+        candidates.truncate(READ_ALSO_CANDIDATES);
+        let slots_of: Vec<u32> = candidates
+            .iter()
+            .map(|(i, _, _)| self.pool.candidates[*i].slot)
             .collect();
+        let mut options: Vec<(usize, usize, f64, Explanation)> = Vec::new();
+        for (p, query) in queries.iter().enumerate() {
+            let cosines = self.index.paragraph_cosines(query, &slots_of);
+            for ((i, _, explain), cosine) in candidates.iter().zip(cosines) {
+                let explain = Explanation {
+                    text: cosine,
+                    ..explain.clone()
+                };
+                let score = weights.combine(&explain);
+                if score > 0.0 {
+                    options.push((p, *i, score, explain));
+                }
+            }
+        }
         options.sort_by(|a, b| {
-            b.2.score
-                .total_cmp(&a.2.score)
-                .then(a.0.cmp(&b.0))
-                .then(a.2.id.cmp(&b.2.id))
+            b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)).then_with(|| {
+                let id = |i: usize| &self.index.article_at(self.pool.candidates[i].slot).id;
+                id(a.1).cmp(id(b.1))
+            })
         });
-        let mut fallback: Option<(usize, u32, Recommendation)> = None;
-        for (p, slot, rec) in options {
+        let mut fallback: Option<(usize, usize, f64, Explanation)> = None;
+        for (p, i, score, explain) in options {
             if placed.len() == cfg.links {
                 break;
             }
-            if used.contains(&slot) || !gap_ok(&placed, p) || self.near_duplicate_of(slot, &used) {
+            let slot = self.pool.candidates[i].slot;
+            if used.contains(&slot) || !gap_ok(&placed, p) || self.is_near_duplicate(slot, &used) {
                 continue;
             }
-            if rec.score < cfg.threshold {
-                fallback.get_or_insert((p, slot, rec));
+            if score < cfg.threshold {
+                fallback.get_or_insert((p, i, score, explain));
                 continue;
             }
+            let rec = self
+                .index
+                .recommendations(&self.pool, vec![(i, score, explain)], Some(&queries[p]));
             used.push(slot);
-            placed.push(read_also_item(p, rec, false, false));
+            placed.push(read_also_item(
+                p,
+                rec.into_iter().next().expect("one"),
+                false,
+                false,
+            ));
         }
         if placed.is_empty()
-            && let Some((p, slot, rec)) = fallback
+            && let Some((p, i, score, explain)) = fallback
         {
             self.notes.push(format!(
                 "read_also: no paragraph reaches the threshold {}; the best link is below it",
                 cfg.threshold
             ));
-            used.push(slot);
-            placed.push(read_also_item(p, rec, false, true));
+            used.push(self.pool.candidates[i].slot);
+            let rec = self
+                .index
+                .recommendations(&self.pool, vec![(i, score, explain)], Some(&queries[p]));
+            placed.push(read_also_item(
+                p,
+                rec.into_iter().next().expect("one"),
+                false,
+                true,
+            ));
         }
         self.shown.extend(used);
         placed.sort_by_key(|l| l.after_paragraph);
         placed
-    }
-
-    fn near_duplicate_of(&self, candidate: u32, also: &[u32]) -> bool {
-        let limit = self.config.filters.near_duplicate;
-        self.is_near_duplicate(candidate)
-            || also
-                .iter()
-                .any(|&o| self.index.text_cosine(o, candidate) >= limit)
     }
 
     fn go_further(&mut self) -> Vec<ListItem> {
@@ -680,8 +684,9 @@ impl<'a> PageBuilder<'a> {
             .into_iter()
             .take(cfg.count)
         {
+            let rec = self.recommendation_for(pin);
             items.push(list_item(
-                self.recommendation_for(pin),
+                rec,
                 self.index.article_at(pin),
                 cfg.teaser_chars,
                 true,
@@ -691,25 +696,24 @@ impl<'a> PageBuilder<'a> {
         }
         let require = cfg.chronology == Chronology::Require;
         let weights = self.index.config().weights;
-        let mut ranked = self.index.related(
-            self.slot,
-            QueryText::Article,
-            &weights,
-            usize::MAX,
-            &|c| self.eligible(c) && (!require || self.older(c)),
-            &self.surfaces,
-        );
+        let mut ranked = self.ranked(&weights, &|c| self.eligible(c) && (!require || self.older(c)));
         if cfg.chronology == Chronology::Prefer {
             // Stable: each group keeps the total order.
-            ranked.sort_by_key(|(slot, _)| !self.older(*slot));
+            ranked.sort_by_key(|(i, _, _)| !self.older(self.pool.candidates[*i].slot));
         }
-        for (slot, rec) in ranked {
-            if items.len() == cfg.count {
+        let mut picked: Vec<(usize, f64, Explanation)> = Vec::new();
+        for (i, score, explain) in ranked {
+            if items.len() + picked.len() == cfg.count {
                 break;
             }
-            if self.is_near_duplicate(slot) {
-                continue;
+            let slot = self.pool.candidates[i].slot;
+            let taken: Vec<u32> = picked.iter().map(|p| self.pool.candidates[p.0].slot).collect();
+            if !self.is_near_duplicate(slot, &taken) {
+                picked.push((i, score, explain));
             }
+        }
+        for rec in self.index.recommendations(&self.pool, picked, None) {
+            let slot = self.index.slot_of(&rec.id).expect("a ranked article is indexed");
             items.push(list_item(
                 rec,
                 self.index.article_at(slot),
@@ -740,8 +744,9 @@ impl<'a> PageBuilder<'a> {
             .into_iter()
             .take(cfg.count)
         {
+            let rec = self.recommendation_for(pin);
             items.push(list_item(
-                self.recommendation_for(pin),
+                rec,
                 self.index.article_at(pin),
                 cfg.teaser_chars,
                 true,
@@ -753,52 +758,60 @@ impl<'a> PageBuilder<'a> {
             recency_half_life_days: cfg.recency_half_life_days,
             ..self.index.config().weights
         };
-        let mut pool = self.index.related(
-            self.slot,
-            QueryText::Article,
-            &weights,
-            cfg.pool,
-            &|c| self.eligible(c),
-            &self.surfaces,
-        );
-        pool.retain(|(slot, _)| !self.is_near_duplicate(*slot));
-        let top = pool.first().map_or(0.0, |(_, r)| r.score);
+        let mut pool = self.ranked(&weights, &|c| self.eligible(c));
+        pool.truncate(cfg.pool);
+        pool.retain(|(i, _, _)| !self.is_near_duplicate(self.pool.candidates[*i].slot, &[]));
+        let slots: Vec<u32> = pool
+            .iter()
+            .map(|(i, _, _)| self.pool.candidates[*i].slot)
+            .collect();
+        let top = pool.first().map_or(0.0, |p| p.1);
         let relevance: Vec<f64> = pool
             .iter()
-            .map(|(_, r)| if top > 0.0 { r.score / top } else { 0.0 })
+            .map(|p| if top > 0.0 { p.1 / top } else { 0.0 })
             .collect();
         let chosen = mmr(&relevance, cfg.count - items.len(), cfg.lambda, |a, b| {
-            self.index.text_cosine(pool[a].0, pool[b].0)
+            self.index.text_cosine(slots[a], slots[b])
         });
         let limit = self.config.filters.near_duplicate;
-        let mut picked: Vec<u32> = Vec::new();
-        for i in chosen {
-            let (slot, rec) = &pool[i];
+        let mut picked: Vec<(usize, f64, Explanation)> = Vec::new();
+        let mut picked_slots: Vec<u32> = Vec::new();
+        for c in chosen {
             // Two pool items may be near-duplicates of each other: keep the first.
-            if picked.iter().any(|&p| self.index.text_cosine(p, *slot) >= limit) {
+            if picked_slots
+                .iter()
+                .any(|&p| self.index.text_cosine(p, slots[c]) >= limit)
+            {
                 continue;
             }
-            picked.push(*slot);
+            picked_slots.push(slots[c]);
+            picked.push(pool[c].clone());
+        }
+        for (rec, slot) in self
+            .index
+            .recommendations(&self.pool, picked, None)
+            .into_iter()
+            .zip(&picked_slots)
+        {
             items.push(list_item(
-                rec.clone(),
+                rec,
                 self.index.article_at(*slot),
                 cfg.teaser_chars,
                 false,
                 false,
             ));
         }
-        self.shown.extend(picked);
+        self.shown.extend(picked_slots);
         if items.is_empty() {
             self.fill_with_latest("you_may_like", &mut items, cfg.count, cfg.teaser_chars, false);
         }
         if !cfg.exclude_shown {
-            let mine: Vec<u32> = self.shown.drain(..).collect();
-            self.shown = shown_before;
-            self.shown.extend(
-                mine.into_iter()
-                    .filter(|s| !self.shown.contains(s))
-                    .collect::<Vec<_>>(),
-            );
+            let mine: Vec<u32> = std::mem::replace(&mut self.shown, shown_before);
+            for slot in mine {
+                if !self.shown.contains(&slot) {
+                    self.shown.push(slot);
+                }
+            }
         }
         items
     }
@@ -816,13 +829,19 @@ impl<'a> PageBuilder<'a> {
         let mut latest: Vec<u32> = self
             .index
             .live_slots()
-            .filter(|&c| self.eligible(c) && (!older_only || self.older(c)) && !self.is_near_duplicate(c))
+            .filter(|&c| self.eligible(c) && (!older_only || self.older(c)))
             .collect();
         latest.sort_by(|&a, &b| {
             let (a, b) = (self.index.article_at(a), self.index.article_at(b));
             b.published.cmp(&a.published).then_with(|| a.id.cmp(&b.id))
         });
-        for slot in latest.into_iter().take(count) {
+        for slot in latest {
+            if items.len() == count {
+                break;
+            }
+            if self.is_near_duplicate(slot, &[]) {
+                continue;
+            }
             items.push(list_item(
                 self.unscored(slot),
                 self.index.article_at(slot),
@@ -839,21 +858,13 @@ impl<'a> PageBuilder<'a> {
         }
     }
 
-    /// A pinned or fallback article's recommendation: its real score when it has one.
+    /// A pinned article's recommendation: its real score when the pool has it.
     fn recommendation_for(&self, slot: u32) -> Recommendation {
-        let weights = &self.index.config().weights;
+        let ranked = self.ranked(&self.index.config().weights, &|c| c == slot);
         self.index
-            .related(
-                self.slot,
-                QueryText::Article,
-                weights,
-                1,
-                &|c| c == slot,
-                &self.surfaces,
-            )
+            .recommendations(&self.pool, ranked, None)
             .into_iter()
             .next()
-            .map(|(_, r)| r)
             .unwrap_or_else(|| self.unscored(slot))
     }
 

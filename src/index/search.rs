@@ -1,20 +1,22 @@
-//! Queries: candidates from the postings, then every candidate scored in full.
+//! Queries: candidates from the postings, every candidate scored in full once, then ranked
+//! (and re-ranked, for a page's blocks) without scoring again.
+
+use std::cell::RefCell;
 
 use hashbrown::{HashMap, HashSet};
 
 use super::{Derived, Index};
+use crate::article::{Article, Timestamp};
 use crate::entity::weighted_jaccard;
 use crate::error::{Error, Result};
 use crate::rank::{Explanation, Recommendation, Weights, total_order};
 
-/// One article (or one of its paragraphs) as a query: a TF-IDF vector and the article's
-/// entities, weighted.
+/// One article as a query: its TF-IDF vector and its entities, weighted.
 struct Query<'i> {
-    /// The article the query is for: never a result, and the other side of tags, section
-    /// and recency.
+    /// The article: never a result, and the other side of tags, section and recency.
     slot: u32,
-    /// term id -> TF-IDF weight.
-    terms: HashMap<u32, f64>,
+    /// (term id, TF-IDF weight), in the article's term order.
+    terms: Vec<(u32, f64)>,
     norm: f64,
     /// (canonical entity key, weight, name), in key order.
     entities: Vec<(&'i str, f64, &'i str)>,
@@ -55,17 +57,57 @@ impl LearnedAliases {
 /// Entity idf by canonical entity id, filled as a query meets entities.
 type EntityIdf = HashMap<u32, f64>;
 
-/// The words of one query article as it writes them, by term: computed once per page (an
-/// analysis of the whole article), shared by all its queries.
-pub(crate) type Surfaces = std::cell::OnceCell<HashMap<String, String>>;
+/// Dense per-thread work arrays, all zero between queries: score accumulators by slot and a
+/// query vector by term id. Reused, so a query allocates nothing proportional to the corpus.
+#[derive(Default)]
+struct Scratch {
+    by_slot: Vec<f64>,
+    by_term: Vec<f64>,
+}
 
-/// What text of an article a query matches.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum QueryText<'a> {
-    /// The whole article.
-    Article,
-    /// One paragraph, mixed with the whole article's vector at `article_share` (0..=1).
-    Paragraph { text: &'a str, article_share: f64 },
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// Runs `f` with this thread's scratch arrays grown to the index; `f` must leave them zero.
+fn with_scratch<T>(slots: usize, terms: usize, f: impl FnOnce(&mut Scratch) -> T) -> T {
+    SCRATCH.with(|cell| {
+        // A re-entrant call (never expected) gets fresh arrays instead of a borrow panic.
+        let mut fresh = Scratch::default();
+        let mut guard = cell.try_borrow_mut();
+        let scratch = match guard.as_mut() {
+            Ok(s) => &mut **s,
+            Err(_) => &mut fresh,
+        };
+        if scratch.by_slot.len() < slots {
+            scratch.by_slot.resize(slots, 0.0);
+        }
+        if scratch.by_term.len() < terms {
+            scratch.by_term.resize(terms, 0.0);
+        }
+        f(scratch)
+    })
+}
+
+/// One candidate of a pool: its components before weights.
+#[derive(Clone, Debug)]
+pub(crate) struct Candidate {
+    pub(crate) slot: u32,
+    /// Text, entities, tags and section; recency is set when the pool is ranked.
+    components: Explanation,
+}
+
+/// Every candidate of one article, scored once; ranked as often as the page's blocks need.
+pub(crate) struct Pool<'i> {
+    query: Query<'i>,
+    pub(crate) candidates: Vec<Candidate>,
+}
+
+/// A paragraph of the article as a query: `(1 - share)·p̂ + share·â`, its own unit vector
+/// mixed with the whole article's.
+pub(crate) struct ParagraphQuery {
+    terms: Vec<(u32, f64)>,
+    norm: f64,
 }
 
 impl Index {
@@ -102,18 +144,56 @@ impl Index {
     pub fn similar_with(&self, id: &str, k: usize, weights: &Weights) -> Result<Vec<Recommendation>> {
         weights.validate()?;
         let slot = self.slot_of(id)?;
+        if k == 0 {
+            return Ok(Vec::new());
+        }
+        let pool = self.pool(slot);
+        let mut ranked = self.rank(&pool, weights, &|_| true);
+        ranked.truncate(k);
+        Ok(self.recommendations(&pool, ranked, None))
+    }
+
+    /// The score and explanation of article `to` as a recommendation for article `from`,
+    /// whatever the retrieval would have done.
+    ///
+    /// # Errors
+    /// [`ErrorKind::UnknownId`](crate::ErrorKind::UnknownId) when either id is not indexed.
+    pub fn explain(&self, from: &str, to: &str) -> Result<Recommendation> {
+        let from_slot = self.slot_of(from)?;
+        let to_slot = self.slot_of(to)?;
+        let derived = self.derived();
+        let mut idf_cache = EntityIdf::new();
+        let query = self.query(from_slot, derived, &mut idf_cache);
+        let components = with_scratch(0, self.term_postings.len(), |scratch| {
+            self.load_query(scratch, &query.terms);
+            let c = self.components(&query, to_slot, true, scratch, derived, &mut idf_cache);
+            self.unload_query(scratch, &query.terms);
+            c
+        });
+        let pool = Pool {
+            query,
+            candidates: vec![Candidate {
+                slot: to_slot,
+                components,
+            }],
+        };
+        let weights = &self.config.weights;
+        let mut explain = pool.candidates[0].components.clone();
+        explain.recency = weights.recency(
+            self.doc(from_slot).article.published,
+            self.doc(to_slot).article.published,
+        );
+        let score = weights.combine(&explain);
         Ok(self
-            .related(slot, QueryText::Article, weights, k, &|_| true, &Surfaces::new())
-            .into_iter()
-            .map(|(_, r)| r)
-            .collect())
+            .recommendations(&pool, vec![(0, score, explain)], None)
+            .remove(0))
     }
 
     pub(crate) fn slot_of(&self, id: &str) -> Result<u32> {
         self.slots.get(id).copied().ok_or_else(|| Error::unknown_id(id))
     }
 
-    pub(crate) fn article_at(&self, slot: u32) -> &crate::Article {
+    pub(crate) fn article_at(&self, slot: u32) -> &Article {
         &self.doc(slot).article
     }
 
@@ -126,129 +206,185 @@ impl Index {
         (0..self.docs.len() as u32).filter(|&s| self.docs[s as usize].is_some())
     }
 
-    /// The `limit` best articles for a query on article `slot`, among those `keep` accepts,
-    /// in the documented total order, with their explanations.
-    pub(crate) fn related(
-        &self,
-        slot: u32,
-        text: QueryText<'_>,
-        weights: &Weights,
-        limit: usize,
-        keep: &dyn Fn(u32) -> bool,
-        surfaces: &Surfaces,
-    ) -> Vec<(u32, Recommendation)> {
-        if limit == 0 {
-            return Vec::new();
-        }
+    /// The candidates of article `slot`, each with its components.
+    pub(crate) fn pool(&self, slot: u32) -> Pool<'_> {
         let derived = self.derived();
         let mut idf_cache = EntityIdf::new();
-        let mut query = self.query(slot, derived, &mut idf_cache);
-        if let QueryText::Paragraph { text, article_share } = text {
-            self.mix_paragraph(&mut query, text, article_share, derived);
-        }
-        let mut scored: Vec<(f64, Explanation, u32)> = self
-            .candidates(&query, derived)
-            .into_iter()
-            .filter(|&candidate| keep(candidate))
-            .map(|candidate| {
-                let explain = self.components(&query, candidate, derived, &mut idf_cache, weights);
-                (weights.combine(&explain), explain, candidate)
+        let query = self.query(slot, derived, &mut idf_cache);
+        let candidates = with_scratch(self.docs.len(), self.term_postings.len(), |scratch| {
+            let (found, sharing_entities) = self.candidates(&query, derived, scratch);
+            self.load_query(scratch, &query.terms);
+            let scored = found
+                .into_iter()
+                .map(|c| Candidate {
+                    slot: c,
+                    components: self.components(
+                        &query,
+                        c,
+                        sharing_entities.contains(&c),
+                        scratch,
+                        derived,
+                        &mut idf_cache,
+                    ),
+                })
+                .collect();
+            self.unload_query(scratch, &query.terms);
+            scored
+        });
+        Pool { query, candidates }
+    }
+
+    /// The pool's candidates that `keep` accepts and that score above 0 with `weights`, as
+    /// (candidate index, score, components with recency), in the documented total order.
+    pub(crate) fn rank(
+        &self,
+        pool: &Pool<'_>,
+        weights: &Weights,
+        keep: &dyn Fn(u32) -> bool,
+    ) -> Vec<(usize, f64, Explanation)> {
+        let published = self.doc(pool.query.slot).article.published;
+        let mut ranked: Vec<(usize, f64, Explanation)> = pool
+            .candidates
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| keep(c.slot))
+            .map(|(i, c)| {
+                let mut explain = c.components.clone();
+                explain.recency = weights.recency(published, self.doc(c.slot).article.published);
+                (i, weights.combine(&explain), explain)
             })
-            .filter(|(score, _, _)| *score > 0.0)
+            .filter(|(_, score, _)| *score > 0.0)
             .collect();
-        scored.sort_by(|a, b| total_order(self.order_key(a.0, a.2), self.order_key(b.0, b.2)));
-        scored.truncate(limit);
-        let surfaces = surfaces.get_or_init(|| self.surfaces(slot));
-        scored
+        ranked.sort_by(|a, b| {
+            total_order(
+                self.order_key(a.1, pool.candidates[a.0].slot),
+                self.order_key(b.1, pool.candidates[b.0].slot),
+            )
+        });
+        ranked
+    }
+
+    /// Recommendations for ranked pool items, with the words and names they share with the
+    /// article (or with a paragraph of it, when given).
+    pub(crate) fn recommendations(
+        &self,
+        pool: &Pool<'_>,
+        ranked: Vec<(usize, f64, Explanation)>,
+        paragraph: Option<&ParagraphQuery>,
+    ) -> Vec<Recommendation> {
+        let derived = self.derived();
+        let query_terms = paragraph.map_or(&pool.query.terms, |p| &p.terms);
+        let shared: Vec<Vec<u32>> = with_scratch(0, self.term_postings.len(), |scratch| {
+            self.load_query(scratch, query_terms);
+            let shared = ranked
+                .iter()
+                .map(|(i, _, _)| self.shared_terms(scratch, pool.candidates[*i].slot, derived))
+                .collect();
+            self.unload_query(scratch, query_terms);
+            shared
+        });
+        let needed: HashSet<u32> = shared.iter().flatten().copied().collect();
+        let words = self.surfaces(pool.query.slot, &needed);
+        ranked
             .into_iter()
-            .map(|(score, explain, candidate)| {
-                (
-                    candidate,
-                    self.recommendation(&query, candidate, score, explain, derived, surfaces),
-                )
+            .zip(shared)
+            .map(|((i, score, mut explain), terms)| {
+                let slot = pool.candidates[i].slot;
+                for t in terms {
+                    let word = words
+                        .get(&t)
+                        .map_or_else(|| self.terms.text(t).to_owned(), Clone::clone);
+                    if !explain.shared_terms.contains(&word) {
+                        explain.shared_terms.push(word);
+                    }
+                }
+                explain.shared_entities = self.shared_entities(&pool.query, slot, derived);
+                let article = &self.doc(slot).article;
+                Recommendation {
+                    id: article.id.clone(),
+                    title: article.title.clone(),
+                    url: article.url.clone(),
+                    published: article.published,
+                    score,
+                    explain,
+                }
             })
             .collect()
     }
 
-    /// Replaces the query's text vector by `(1 - share)·p̂ + share·â`: the paragraph's own
-    /// unit vector `p̂` mixed with the whole article's `â`.
-    fn mix_paragraph(&self, query: &mut Query<'_>, paragraph: &str, share: f64, derived: &Derived) {
-        let analyzer = self.analyzers.get(self.doc(query.slot).lang);
+    /// The query of one paragraph of the pool's article (see [`ParagraphQuery`]).
+    pub(crate) fn paragraph_query(&self, pool: &Pool<'_>, paragraph: &str, share: f64) -> ParagraphQuery {
+        let derived = self.derived();
+        let analyzer = self.analyzers.get(self.doc(pool.query.slot).lang);
         let mut counts: HashMap<u32, f64> = HashMap::new();
         analyzer.analyze(paragraph, |_, term| {
             if let Some(t) = self.terms.get(term) {
                 *counts.entry(t).or_insert(0.0) += 1.0;
             }
         });
-        let mut weights: Vec<(u32, f64)> = counts
+        let own: HashMap<u32, f64> = counts
             .into_iter()
             .map(|(t, tf)| (t, (1.0 + tf.ln()) * derived.idf[t as usize]))
             .collect();
-        // Sums run in term order: the same query gives the same bits however the index was built.
-        weights.sort_by(|a, b| self.terms.text(a.0).cmp(self.terms.text(b.0)));
-        let p_norm = weights.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
-        let a_norm = query.norm;
-        let mut mixed: HashMap<u32, f64> = HashMap::new();
-        if a_norm > 0.0 {
-            for (&t, &w) in &query.terms {
-                mixed.insert(t, share * w / a_norm);
-            }
-        }
-        if p_norm > 0.0 {
-            for (t, w) in weights {
-                *mixed.entry(t).or_insert(0.0) += (1.0 - share) * w / p_norm;
-            }
-        }
-        let mut squares: Vec<(&str, f64)> =
-            mixed.iter().map(|(&t, &w)| (self.terms.text(t), w * w)).collect();
-        squares.sort_by(|a, b| a.0.cmp(b.0));
-        query.norm = squares.iter().map(|(_, w)| w).sum::<f64>().sqrt();
-        query.terms = mixed;
+        // Every term of the paragraph is a term of the article: the mix keeps the article's
+        // term order, so sums run in one fixed order however the index was built.
+        let own_norm = unit_norm(pool.query.terms.iter().filter_map(|(t, _)| own.get(t).copied()));
+        let article_norm = pool.query.norm;
+        let terms: Vec<(u32, f64)> = pool
+            .query
+            .terms
+            .iter()
+            .map(|&(t, w)| {
+                let a = if article_norm > 0.0 {
+                    share * w / article_norm
+                } else {
+                    0.0
+                };
+                let p = match own.get(&t) {
+                    Some(&v) if own_norm > 0.0 => (1.0 - share) * v / own_norm,
+                    _ => 0.0,
+                };
+                (t, a + p)
+            })
+            .filter(|(_, w)| *w > 0.0)
+            .collect();
+        let norm = unit_norm(terms.iter().map(|(_, w)| *w));
+        ParagraphQuery { terms, norm }
     }
 
-    /// Cosine of two articles' TF-IDF vectors (near-duplicates, diversity).
+    /// Text cosine of a paragraph query and each of `slots`.
+    pub(crate) fn paragraph_cosines(&self, query: &ParagraphQuery, slots: &[u32]) -> Vec<f64> {
+        let derived = self.derived();
+        with_scratch(0, self.term_postings.len(), |scratch| {
+            self.load_query(scratch, &query.terms);
+            let out = slots
+                .iter()
+                .map(|&s| self.cosine_to_loaded(scratch, s, query.norm, derived))
+                .collect();
+            self.unload_query(scratch, &query.terms);
+            out
+        })
+    }
+
+    /// Cosine of two articles' TF-IDF vectors (near-duplicates, diversity). Summed over the
+    /// shared terms in their (common) text order: symmetric and the same however built.
     pub(crate) fn text_cosine(&self, a: u32, b: u32) -> f64 {
         let derived = self.derived();
-        let (na, nb) = (derived.norms[a as usize], derived.norms[b as usize]);
-        if na == 0.0 || nb == 0.0 {
-            return 0.0;
-        }
-        let (ta, tb) = (&self.doc(a).terms, &self.doc(b).terms);
-        let (mut i, mut j, mut dot) = (0, 0, 0.0);
-        while i < ta.len() && j < tb.len() {
-            match self.terms.text(ta[i].0).cmp(self.terms.text(tb[j].0)) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    let idf = derived.idf[ta[i].0 as usize];
-                    dot += f64::from(ta[i].1) * f64::from(tb[j].1) * idf * idf;
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
-        (dot / (na * nb)).min(1.0)
+        let terms: Vec<(u32, f64)> = self
+            .doc(a)
+            .terms
+            .iter()
+            .map(|&(t, tf)| (t, f64::from(tf) * derived.idf[t as usize]))
+            .collect();
+        with_scratch(0, self.term_postings.len(), |scratch| {
+            self.load_query(scratch, &terms);
+            let cosine = self.cosine_to_loaded(scratch, b, derived.norms[a as usize], derived);
+            self.unload_query(scratch, &terms);
+            cosine
+        })
     }
 
-    /// The score and explanation of article `to` as a recommendation for article `from`,
-    /// whatever the retrieval would have done.
-    ///
-    /// # Errors
-    /// [`ErrorKind::UnknownId`](crate::ErrorKind::UnknownId) when either id is not indexed.
-    pub fn explain(&self, from: &str, to: &str) -> Result<Recommendation> {
-        let from_slot = *self.slots.get(from).ok_or_else(|| Error::unknown_id(from))?;
-        let to_slot = *self.slots.get(to).ok_or_else(|| Error::unknown_id(to))?;
-        let derived = self.derived();
-        let mut idf_cache = EntityIdf::new();
-        let query = self.query(from_slot, derived, &mut idf_cache);
-        let weights = &self.config.weights;
-        let explain = self.components(&query, to_slot, derived, &mut idf_cache, weights);
-        let score = weights.combine(&explain);
-        let surfaces = self.surfaces(from_slot);
-        Ok(self.recommendation(&query, to_slot, score, explain, derived, &surfaces))
-    }
-
-    fn order_key(&self, score: f64, slot: u32) -> (f64, Option<crate::Timestamp>, &str) {
+    fn order_key(&self, score: f64, slot: u32) -> (f64, Option<Timestamp>, &str) {
         let article = &self.doc(slot).article;
         (score, article.published, &article.id)
     }
@@ -266,6 +402,34 @@ impl Index {
             norm: derived.norms[slot as usize],
             entities: self.weighted_entities(slot, derived, idf_cache),
         }
+    }
+
+    fn load_query(&self, scratch: &mut Scratch, terms: &[(u32, f64)]) {
+        for &(t, w) in terms {
+            scratch.by_term[t as usize] = w;
+        }
+    }
+
+    fn unload_query(&self, scratch: &mut Scratch, terms: &[(u32, f64)]) {
+        for &(t, _) in terms {
+            scratch.by_term[t as usize] = 0.0;
+        }
+    }
+
+    /// Cosine of the loaded query (of norm `query_norm`) and article `slot`, summed in the
+    /// article's term order.
+    fn cosine_to_loaded(&self, scratch: &Scratch, slot: u32, query_norm: f64, derived: &Derived) -> f64 {
+        let norm = derived.norms[slot as usize];
+        if norm == 0.0 || query_norm == 0.0 {
+            return 0.0;
+        }
+        let dot: f64 = self
+            .doc(slot)
+            .terms
+            .iter()
+            .map(|&(t, tf)| scratch.by_term[t as usize] * f64::from(tf) * derived.idf[t as usize])
+            .sum();
+        (dot / (norm * query_norm)).min(1.0)
     }
 
     /// The article's entities under their canonical keys, weighted by idf × multiplier, in
@@ -318,8 +482,14 @@ impl Index {
     }
 
     /// The articles worth scoring in full: the best by the query's strongest terms, and the
-    /// best by shared entities. Never a scan of all articles.
-    fn candidates(&self, query: &Query<'_>, derived: &Derived) -> Vec<u32> {
+    /// best by shared entities (those are returned again, as the set that shares one). Never
+    /// a scan of all articles.
+    fn candidates(
+        &self,
+        query: &Query<'_>,
+        derived: &Derived,
+        scratch: &mut Scratch,
+    ) -> (Vec<u32>, HashSet<u32>) {
         let options = &self.config.retrieval;
         let n = self.len();
         let max_df = if n >= options.min_articles_for_df_cut {
@@ -330,8 +500,8 @@ impl Index {
         let mut strongest: Vec<(u32, f64)> = query
             .terms
             .iter()
-            .filter(|&(&t, _)| self.term_postings[t as usize].len() <= max_df)
-            .map(|(&t, &w)| (t, w))
+            .filter(|&&(t, _)| self.term_postings[t as usize].len() <= max_df)
+            .copied()
             .collect();
         strongest.sort_by(|a, b| {
             b.1.total_cmp(&a.1)
@@ -339,19 +509,28 @@ impl Index {
         });
         strongest.truncate(options.query_terms);
 
-        let mut by_text: HashMap<u32, f64> = HashMap::new();
+        // Partial dot products by slot, in the dense accumulator; `touched` lists the slots set.
+        let mut touched: Vec<u32> = Vec::new();
         for (term, weight) in strongest {
             let idf = derived.idf[term as usize];
             for p in &self.term_postings[term as usize] {
                 if p.slot != query.slot {
-                    *by_text.entry(p.slot).or_insert(0.0) += weight * f64::from(p.weight) * idf;
+                    let acc = &mut scratch.by_slot[p.slot as usize];
+                    if *acc == 0.0 {
+                        touched.push(p.slot);
+                    }
+                    *acc += weight * f64::from(p.weight) * idf;
                 }
             }
         }
-        let by_text = by_text.into_iter().map(|(slot, dot)| {
-            let norm = derived.norms[slot as usize];
-            (slot, if norm > 0.0 { dot / norm } else { 0.0 })
-        });
+        let by_text: Vec<(u32, f64)> = touched
+            .iter()
+            .map(|&slot| {
+                let dot = std::mem::take(&mut scratch.by_slot[slot as usize]);
+                let norm = derived.norms[slot as usize];
+                (slot, if norm > 0.0 { dot / norm } else { 0.0 })
+            })
+            .collect();
 
         let mut by_entity: HashMap<u32, f64> = HashMap::new();
         for &(key, weight, _) in &query.entities {
@@ -372,17 +551,16 @@ impl Index {
                 }
             }
         }
-
+        let sharing: HashSet<u32> = by_entity.keys().copied().collect();
         let mut pool: Vec<u32> = self.best(by_text, options.candidates);
-        pool.extend(self.best(by_entity.into_iter(), options.candidates));
+        pool.extend(self.best(by_entity.into_iter().collect(), options.candidates));
         pool.sort_unstable();
         pool.dedup();
-        pool
+        (pool, sharing)
     }
 
     /// The `n` best slots by score, ties by id.
-    fn best(&self, scores: impl Iterator<Item = (u32, f64)>, n: usize) -> Vec<u32> {
-        let mut all: Vec<(u32, f64)> = scores.collect();
+    fn best(&self, mut all: Vec<(u32, f64)>, n: usize) -> Vec<u32> {
         let cmp = |a: &(u32, f64), b: &(u32, f64)| {
             b.1.total_cmp(&a.1)
                 .then_with(|| self.doc(a.0).article.id.cmp(&self.doc(b.0).article.id))
@@ -394,132 +572,121 @@ impl Index {
         all.into_iter().map(|(slot, _)| slot).collect()
     }
 
-    /// Every component of the score of `candidate` for `query`; shared words and entities
-    /// are left for [`Index::recommendation`], which runs only for the results kept.
+    /// Every component of the score of `candidate` but recency (set by [`Index::rank`]);
+    /// the query's vector is loaded in `scratch`. Entities are compared only for candidates
+    /// that share one.
     fn components(
         &self,
         query: &Query<'_>,
         candidate: u32,
+        shares_entities: bool,
+        scratch: &Scratch,
         derived: &Derived,
         idf_cache: &mut EntityIdf,
-        weights: &Weights,
     ) -> Explanation {
         let doc = self.doc(candidate);
         let qdoc = self.doc(query.slot);
-        let text = {
-            let norm = derived.norms[candidate as usize];
-            if norm > 0.0 && query.norm > 0.0 {
-                let dot: f64 = doc
-                    .terms
-                    .iter()
-                    .filter_map(|&(t, tf)| {
-                        query
-                            .terms
-                            .get(&t)
-                            .map(|q| q * f64::from(tf) * derived.idf[t as usize])
-                    })
-                    .sum();
-                (dot / (norm * query.norm)).min(1.0)
-            } else {
-                0.0
-            }
-        };
-        let entities = if query.entities.is_empty() {
-            0.0
-        } else {
+        let text = self.cosine_to_loaded(scratch, candidate, query.norm, derived);
+        let entities = if shares_entities && !query.entities.is_empty() {
             let theirs = self.weighted_entities(candidate, derived, idf_cache);
             let a: Vec<(&str, f64)> = query.entities.iter().map(|e| (e.0, e.1)).collect();
             let b: Vec<(&str, f64)> = theirs.iter().map(|e| (e.0, e.1)).collect();
             weighted_jaccard(&a, &b)
-        };
-        let tags = jaccard(&qdoc.tags, &doc.tags);
-        let section = match (&qdoc.section, &doc.section) {
-            (Some(a), Some(b)) if a == b => 1.0,
-            _ => 0.0,
+        } else {
+            0.0
         };
         Explanation {
             text,
             entities,
-            tags,
-            section,
-            recency: weights.recency(qdoc.article.published, doc.article.published),
+            tags: jaccard(&qdoc.tags, &doc.tags),
+            section: match (&qdoc.section, &doc.section) {
+                (Some(a), Some(b)) if a == b => 1.0,
+                _ => 0.0,
+            },
+            recency: 1.0,
             shared_terms: Vec::new(),
             shared_entities: Vec::new(),
         }
     }
 
-    fn recommendation(
-        &self,
-        query: &Query<'_>,
-        candidate: u32,
-        score: f64,
-        mut explain: Explanation,
-        derived: &Derived,
-        surfaces: &HashMap<String, String>,
-    ) -> Recommendation {
-        let doc = self.doc(candidate);
-        let mut shared: Vec<(f64, &str)> = doc
+    /// The terms that weigh most in the loaded query's dot product with `slot`, heaviest
+    /// first (ties by text), at most `explain_terms`.
+    fn shared_terms(&self, scratch: &Scratch, slot: u32, derived: &Derived) -> Vec<u32> {
+        let mut shared: Vec<(f64, u32)> = self
+            .doc(slot)
             .terms
             .iter()
             .filter_map(|&(t, tf)| {
-                let q = query.terms.get(&t)?;
-                Some((q * f64::from(tf) * derived.idf[t as usize], self.terms.text(t)))
+                let q = scratch.by_term[t as usize];
+                (q > 0.0).then(|| (q * f64::from(tf) * derived.idf[t as usize], t))
             })
             .collect();
-        shared.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-        for (_, term) in shared {
-            if explain.shared_terms.len() == self.config.retrieval.explain_terms {
-                break;
-            }
-            let word = surfaces.get(term).map_or(term, String::as_str);
-            if !explain.shared_terms.iter().any(|w| w == word) {
-                explain.shared_terms.push(word.to_owned());
-            }
-        }
-        if !query.entities.is_empty() {
-            let mut idf_cache = EntityIdf::new();
-            let theirs = self.weighted_entities(candidate, derived, &mut idf_cache);
-            let mut both: Vec<(f64, &str)> = query
-                .entities
-                .iter()
-                .filter_map(|&(key, w, name)| {
-                    let other = theirs.binary_search_by(|e| e.0.cmp(key)).ok()?;
-                    Some((w.min(theirs[other].1), name))
-                })
-                .collect();
-            both.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-            explain.shared_entities = both.into_iter().map(|(_, name)| name.to_owned()).collect();
-        }
-        Recommendation {
-            id: doc.article.id.clone(),
-            title: doc.article.title.clone(),
-            url: doc.article.url.clone(),
-            published: doc.article.published,
-            score,
-            explain,
-        }
+        shared.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then_with(|| self.terms.text(a.1).cmp(self.terms.text(b.1)))
+        });
+        shared.truncate(self.config.retrieval.explain_terms);
+        shared.into_iter().map(|(_, t)| t).collect()
     }
 
-    /// term -> the word as the article first writes it, for readable explanations.
-    fn surfaces(&self, slot: u32) -> HashMap<String, String> {
+    /// The entities both articles name, heaviest first.
+    fn shared_entities(&self, query: &Query<'_>, slot: u32, derived: &Derived) -> Vec<String> {
+        if query.entities.is_empty() {
+            return Vec::new();
+        }
+        let mut idf_cache = EntityIdf::new();
+        let theirs = self.weighted_entities(slot, derived, &mut idf_cache);
+        let mut both: Vec<(f64, &str)> = query
+            .entities
+            .iter()
+            .filter_map(|&(key, w, name)| {
+                let other = theirs.binary_search_by(|e| e.0.cmp(key)).ok()?;
+                Some((w.min(theirs[other].1), name))
+            })
+            .collect();
+        both.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+        both.into_iter().map(|(_, name)| name.to_owned()).collect()
+    }
+
+    /// How article `slot` first writes each of the `needed` terms (lower case, without an
+    /// elided article), for readable explanations: reads the title, lead, body and tags in
+    /// that order and stops once every needed term is found.
+    fn surfaces(&self, slot: u32, needed: &HashSet<u32>) -> HashMap<u32, String> {
+        let mut out: HashMap<u32, String> = HashMap::new();
+        if needed.is_empty() {
+            return out;
+        }
         let doc = self.doc(slot);
         let analyzer = self.analyzers.get(doc.lang);
-        let mut out: HashMap<String, String> = HashMap::new();
         let a = &doc.article;
         for text in [Some(&a.title), a.lead.as_ref(), Some(&a.body)]
             .into_iter()
             .flatten()
             .chain(&a.tags)
         {
-            analyzer.analyze(text, |surface, term| {
-                if !out.contains_key(term) {
-                    let word = crate::analysis::without_elision(surface, doc.lang);
-                    out.insert(term.to_owned(), word.to_lowercase());
+            // Paragraph by paragraph, so a long body stops early.
+            for part in text.split("\n\n") {
+                analyzer.analyze(part, |surface, term| {
+                    if let Some(t) = self.terms.get(term)
+                        && needed.contains(&t)
+                        && !out.contains_key(&t)
+                    {
+                        let word = crate::analysis::without_elision(surface, doc.lang);
+                        out.insert(t, word.to_lowercase());
+                    }
+                });
+                if out.len() == needed.len() {
+                    return out;
                 }
-            });
+            }
         }
         out
     }
+}
+
+/// The L2 norm of a list of weights, summed in the order given.
+fn unit_norm(weights: impl Iterator<Item = f64>) -> f64 {
+    weights.map(|w| w * w).sum::<f64>().sqrt()
 }
 
 /// Jaccard of two sorted lists without repeats.
