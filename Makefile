@@ -3,9 +3,9 @@
 CARGO ?= cargo
 export RUSTDOCFLAGS := -D warnings
 
-.PHONY: test fmt lint rust-test bench-build docs demo
+.PHONY: test fmt lint rust-test bench-build docs python-test demo
 
-test: fmt lint rust-test docs bench-build
+test: fmt lint rust-test docs bench-build python-test
 
 fmt:
 	$(CARGO) fmt --all -- --check
@@ -21,6 +21,10 @@ docs:
 
 bench-build:
 	$(CARGO) bench --no-run --quiet
+
+# Builds the Python binding in bindings/python/.venv (created if missing) and runs pytest.
+python-test:
+	bash bindings/python/test.sh
 
 demo:
 	$(CARGO) run --release -- demo
