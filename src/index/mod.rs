@@ -214,6 +214,10 @@ impl IndexConfig {
     }
 }
 
+/// How many articles a bulk load analyses at once (on every core) before indexing them: it
+/// bounds the memory of analysed-but-unindexed articles.
+const BATCH: usize = 2048;
+
 /// Sizes of an index ([`Index::stats`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct IndexStats {
@@ -373,10 +377,34 @@ impl Index {
         articles: impl IntoIterator<Item = Article>,
     ) -> Result<Index> {
         let mut index = Index::with_aliases(config, aliases)?;
+        let mut batch = Vec::with_capacity(BATCH);
         for article in articles {
-            index.upsert(article)?;
+            index.check(&article)?;
+            batch.push(article);
+            if batch.len() == BATCH {
+                index.upsert_batch(std::mem::take(&mut batch));
+            }
         }
+        index.upsert_batch(batch);
         Ok(index)
+    }
+
+    /// Upserts checked articles in order, analysing them on all cores first.
+    fn upsert_batch(&mut self, articles: Vec<Article>) {
+        use rayon::prelude::*;
+        let prepared: Vec<Prepared> = articles.into_par_iter().map(|a| self.prepare(a)).collect();
+        for p in prepared {
+            if self.contains(&p.article.id) {
+                self.remove(&p.article.id).expect("a contained id");
+            }
+            self.insert(p);
+        }
+    }
+
+    /// What `add`, `update` and `upsert` check before they change anything.
+    fn check(&self, article: &Article) -> Result<()> {
+        article.validate()?;
+        self.config.limits.check(article)
     }
 
     /// An index of the articles of a JSON Lines stream, read one line at a time (the file
@@ -403,8 +431,16 @@ impl Index {
         progress: impl FnMut(u64),
     ) -> Result<(Index, Vec<crate::Warning>)> {
         let mut index = Index::with_aliases(config, aliases)?;
-        let warnings =
-            crate::article::read_each(reader, progress, |article| index.upsert(article).map(drop))?;
+        let mut batch = Vec::with_capacity(BATCH);
+        let warnings = crate::article::read_each(reader, progress, |article| {
+            index.check(&article)?;
+            batch.push(article);
+            if batch.len() == BATCH {
+                index.upsert_batch(std::mem::take(&mut batch));
+            }
+            Ok(())
+        })?;
+        index.upsert_batch(batch);
         Ok((index, warnings))
     }
 
@@ -475,8 +511,7 @@ impl Index {
     /// [`Limits`], or its id is
     /// already indexed (use [`Index::update`] or [`Index::upsert`]); the index is unchanged.
     pub fn add(&mut self, article: Article) -> Result<()> {
-        article.validate()?;
-        self.config.limits.check(&article)?;
+        self.check(&article)?;
         if self.contains(&article.id) {
             return Err(Error::input(format!(
                 "article id {} is already indexed; update or upsert it instead",
@@ -495,8 +530,7 @@ impl Index {
     /// [`ErrorKind::Input`](crate::ErrorKind::Input) when the article is invalid; the index
     /// is unchanged.
     pub fn update(&mut self, article: Article) -> Result<Article> {
-        article.validate()?;
-        self.config.limits.check(&article)?;
+        self.check(&article)?;
         if !self.contains(&article.id) {
             return Err(Error::unknown_id(&article.id));
         }
