@@ -9,7 +9,9 @@ fn main() -> Result<(), connexe::Error> {
     let started = Instant::now();
     let index = connexe::Index::open(&path)?;
     let opened = started.elapsed();
-    let id = std::env::args().nth(2).unwrap_or_else(|| index.articles().next().expect("an article").id.clone());
+    let id = std::env::args()
+        .nth(2)
+        .unwrap_or_else(|| index.articles().next().expect("an article").id.clone());
     let started = Instant::now();
     let related = index.similar(&id, 5)?;
     let first = started.elapsed();

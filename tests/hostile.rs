@@ -51,7 +51,11 @@ fn survives(article: Article) -> Index {
 fn empty_body_is_accepted_and_related_by_its_title() {
     let index = survives(french("x", "Daech menace Rome", ""));
     let related: Vec<String> = index.similar("x", 5).unwrap().into_iter().map(|r| r.id).collect();
-    assert_eq!(related, ["n2", "n1"], "\"Daech menace\" first, then \"Daech\", \"Rome\"");
+    assert_eq!(
+        related,
+        ["n2", "n1"],
+        "\"Daech menace\" first, then \"Daech\", \"Rome\""
+    );
     let page = index.page("x", &PageConfig::default()).unwrap();
     assert!(page.read_also.is_empty(), "no paragraph, no inline link");
 }
