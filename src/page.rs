@@ -549,6 +549,17 @@ impl<'a> PageBuilder<'a> {
         out
     }
 
+    /// A list block's pinned items, first on the list and on the page.
+    fn pinned_items(&mut self, block: &str, ids: &[String], count: usize, chars: usize) -> Vec<ListItem> {
+        let mut items = Vec::new();
+        for pin in self.pins(block, ids).into_iter().take(count) {
+            let rec = self.recommendation_for(pin);
+            items.push(list_item(rec, self.index.article_at(pin), chars, true, false));
+            self.shown.push(pin);
+        }
+        items
+    }
+
     /// The pool ranked with `weights` among the candidates `keep` accepts.
     fn ranked(&self, weights: &Weights, keep: &dyn Fn(u32) -> bool) -> Vec<(usize, f64, Explanation)> {
         self.index.rank(&self.pool, weights, keep)
@@ -678,22 +689,12 @@ impl<'a> PageBuilder<'a> {
         if cfg.count == 0 {
             return Vec::new();
         }
-        let mut items: Vec<ListItem> = Vec::new();
-        for pin in self
-            .pins("go_further", &self.config.pins.go_further.clone())
-            .into_iter()
-            .take(cfg.count)
-        {
-            let rec = self.recommendation_for(pin);
-            items.push(list_item(
-                rec,
-                self.index.article_at(pin),
-                cfg.teaser_chars,
-                true,
-                false,
-            ));
-            self.shown.push(pin);
-        }
+        let mut items = self.pinned_items(
+            "go_further",
+            &self.config.pins.go_further,
+            cfg.count,
+            cfg.teaser_chars,
+        );
         let require = cfg.chronology == Chronology::Require;
         let weights = self.index.config().weights;
         let mut ranked = self.ranked(&weights, &|c| self.eligible(c) && (!require || self.older(c)));
@@ -738,22 +739,12 @@ impl<'a> PageBuilder<'a> {
         if !cfg.exclude_shown {
             self.shown.clear();
         }
-        let mut items: Vec<ListItem> = Vec::new();
-        for pin in self
-            .pins("you_may_like", &self.config.pins.you_may_like.clone())
-            .into_iter()
-            .take(cfg.count)
-        {
-            let rec = self.recommendation_for(pin);
-            items.push(list_item(
-                rec,
-                self.index.article_at(pin),
-                cfg.teaser_chars,
-                true,
-                false,
-            ));
-            self.shown.push(pin);
-        }
+        let mut items = self.pinned_items(
+            "you_may_like",
+            &self.config.pins.you_may_like,
+            cfg.count,
+            cfg.teaser_chars,
+        );
         let weights = Weights {
             recency_half_life_days: cfg.recency_half_life_days,
             ..self.index.config().weights

@@ -38,46 +38,9 @@ fn replay(target: &str, each: fn(&[u8])) {
     assert!(panicked.is_empty(), "{target}: panicked on {panicked:#?}");
 }
 
-/// As `fuzz/fuzz_targets/jsonl_reader.rs`.
-fn jsonl_reader(data: &[u8]) {
-    let _ = connexe::Corpus::from_jsonl(data);
-
-    let articles: Vec<connexe::Article> = connexe::JsonlReader::new(data)
-        .max_line_bytes(4096)
-        .filter_map(|r| r.ok().map(|(_, article)| article))
-        .collect();
-    let Some(first_id) = articles.first().map(|a| a.id.clone()) else {
-        return;
-    };
-    if let Ok(index) = connexe::Index::build(Default::default(), Default::default(), articles) {
-        let _ = index.similar(&first_id, 5);
-        let _ = index.page(&first_id, &connexe::PageConfig::default());
-    }
-}
-
-/// As `fuzz/fuzz_targets/analyzer.rs`.
-fn analyzer(data: &[u8]) {
-    let Some((&b, rest)) = data.split_first() else {
-        return;
-    };
-    let lang = connexe::Language::ALL[b as usize % 19];
-    let text = String::from_utf8_lossy(rest);
-    let _ = connexe::Analyzer::for_language(lang).terms(&text);
-    let _ = connexe::entity::extract_entities(&text, lang, &connexe::AliasTable::new());
-    let _ = connexe::page::teaser(&text, 150);
-}
-
-/// As `fuzz/fuzz_targets/index_open.rs`.
-fn index_open(data: &[u8]) {
-    let Ok(index) = connexe::Index::from_bytes(data) else {
-        return;
-    };
-    let config = connexe::PageConfig::default();
-    for article in index.articles() {
-        let _ = index.similar(&article.id, 3);
-        let _ = index.page(&article.id, &config);
-    }
-}
+#[path = "../fuzz/targets.rs"]
+mod targets;
+use targets::{analyzer, index_open, jsonl_reader};
 
 #[test]
 fn jsonl_reader_inputs_do_not_panic() {

@@ -5,6 +5,9 @@
 
 use libfuzzer_sys::fuzz_target;
 
+#[path = "../targets.rs"]
+mod targets;
+
 /// Layout from src/index/persist.rs: 16-byte header, then per section a 4-byte tag, a u64
 /// length, a u32 CRC-32 and the payload. Fixes the CRC of every section whose header and
 /// payload are in bounds; leaves the rest as it is.
@@ -28,12 +31,5 @@ fn fix_checksums(data: &mut [u8]) {
 fuzz_target!(|data: &[u8]| {
     let mut data = data.to_vec();
     fix_checksums(&mut data);
-    let Ok(index) = connexe::Index::from_bytes(&data) else {
-        return;
-    };
-    let config = connexe::PageConfig::default();
-    for article in index.articles() {
-        let _ = index.similar(&article.id, 3);
-        let _ = index.page(&article.id, &config);
-    }
+    targets::index_open(&data);
 });
