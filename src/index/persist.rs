@@ -15,7 +15,8 @@
 //! ```
 //!
 //! META holds the configuration (JSON) and the alias table; TERM and ENTY the vocabularies in
-//! id order; DOCS every slot with its article and its analysed terms and entities. Postings,
+//! id order; DOCS every slot with its article and its analysed terms and entities, in chunks
+//! of 2048 slots that open on every core (a count, then each chunk's length and bytes). Postings,
 //! idf and norms are rebuilt from those on open, so the index answers exactly as the saved one.
 
 use std::fs::{File, OpenOptions};
@@ -37,6 +38,8 @@ pub const MAGIC: [u8; 8] = *b"CONNEXE\0";
 /// The format this build writes, and the newest it reads.
 pub const FORMAT_VERSION: u32 = 1;
 
+/// Slots per chunk of the DOCS section.
+const CHUNK_SLOTS: usize = 2048;
 const SECTIONS: [[u8; 4]; 4] = [*b"META", *b"TERM", *b"ENTY", *b"DOCS"];
 const HEADER_BYTES: usize = 16;
 const SECTION_HEADER_BYTES: usize = 16;
@@ -178,27 +181,39 @@ impl Index {
         };
         let terms: Vec<&str> = self.terms.texts.iter().map(|t| &**t).collect();
         let entities: Vec<&str> = self.entities.texts.iter().map(|t| &**t).collect();
-        let docs: Vec<Option<StoredDoc>> = self
+        // DOCS is a list of chunks of CHUNK_SLOTS slots, each a postcard sequence of its own
+        // behind its byte length, so that opening decodes the chunks on every core.
+        let chunks: Vec<Vec<u8>> = self
             .docs
-            .iter()
-            .map(|d| {
-                d.as_ref().map(|d| StoredDoc {
-                    article: stored_article(&d.article),
-                    lang: d.lang.code().to_owned(),
-                    terms: d.terms.clone(),
-                    entities: d
-                        .entities
-                        .iter()
-                        .map(|(e, m, n)| (*e, *m, n.to_string()))
-                        .collect(),
-                    learned: d.learned.clone(),
-                    tags: d.tags.clone(),
-                    section: d.section.clone(),
-                })
+            .chunks(CHUNK_SLOTS)
+            .map(|chunk| {
+                let mut bytes = postcard::to_allocvec(&(chunk.len() as u64)).expect("a count serialises");
+                for d in chunk {
+                    let stored = d.as_ref().map(|d| StoredDoc {
+                        article: stored_article(&d.article),
+                        lang: d.lang.code().to_owned(),
+                        terms: d.terms.clone(),
+                        entities: d
+                            .entities
+                            .iter()
+                            .map(|(e, m, n)| (*e, *m, n.to_string()))
+                            .collect(),
+                        learned: d.learned.clone(),
+                        tags: d.tags.clone(),
+                        section: d.section.clone(),
+                    });
+                    bytes = postcard::to_extend(&stored, bytes).expect("in-memory serialisation cannot fail");
+                }
+                bytes
             })
             .collect();
+        let mut docs = postcard::to_allocvec(&(chunks.len() as u64)).expect("a count serialises");
+        for chunk in &chunks {
+            docs = postcard::to_extend(&(chunk.len() as u64), docs).expect("a length serialises");
+            docs.extend_from_slice(chunk);
+        }
         let encode = |value: &dyn erased::Encode| value.encode();
-        let payloads = [encode(&meta), encode(&terms), encode(&entities), encode(&docs)];
+        let payloads = [encode(&meta), encode(&terms), encode(&entities), docs];
         let io = |e: std::io::Error| Error::io("writing the index", e);
         out.write_all(&MAGIC).map_err(io)?;
         out.write_all(&FORMAT_VERSION.to_le_bytes()).map_err(io)?;
@@ -223,9 +238,13 @@ impl Index {
     /// expected and what was found. Never panics on any content.
     pub fn open(path: impl AsRef<Path>) -> Result<Index> {
         let path = path.as_ref();
-        let mut bytes = Vec::new();
-        File::open(path)
-            .and_then(|mut f| f.read_to_end(&mut bytes))
+        let bytes = File::open(path)
+            .and_then(|mut f| {
+                // One allocation of the file's size: no regrowth, no copies.
+                let size = f.metadata().map(|m| m.len() as usize).unwrap_or(0);
+                let mut bytes = Vec::with_capacity(size);
+                f.read_to_end(&mut bytes).map(|_| bytes)
+            })
             .map_err(|e| Error::io(path.display(), e))?;
         Index::from_bytes(&bytes).map_err(|e| match e.kind() {
             crate::ErrorKind::Io => e,
@@ -320,8 +339,7 @@ impl Index {
         let meta: Meta = postcard::from_bytes(payloads[0]).map_err(decode_error("META"))?;
         let terms: Vec<String> = postcard::from_bytes(payloads[1]).map_err(decode_error("TERM"))?;
         let entities: Vec<String> = postcard::from_bytes(payloads[2]).map_err(decode_error("ENTY"))?;
-        let docs: Vec<Option<StoredDoc>> = postcard::from_bytes(payloads[3]).map_err(decode_error("DOCS"))?;
-        rebuild(meta, terms, entities, docs)
+        rebuild(meta, terms, entities, payloads[3])
     }
 }
 
@@ -341,12 +359,7 @@ fn vocabulary(texts: Vec<String>, section: &str) -> Result<Vocabulary> {
 }
 
 /// The index a snapshot describes, every id checked before it is used.
-fn rebuild(
-    meta: Meta,
-    terms: Vec<String>,
-    entities: Vec<String>,
-    docs: Vec<Option<StoredDoc>>,
-) -> Result<Index> {
+fn rebuild(meta: Meta, terms: Vec<String>, entities: Vec<String>, docs: &[u8]) -> Result<Index> {
     let config: IndexConfig = serde_json::from_str(&meta.config_json)
         .map_err(|e| corrupt("META", format!("configuration: {e}")))?;
     let mut aliases = AliasTable::new();
@@ -356,15 +369,65 @@ fn rebuild(
     let mut index = Index::with_aliases(config, aliases).map_err(|e| corrupt("META", e))?;
     index.terms = vocabulary(terms, "TERM")?;
     index.entities = vocabulary(entities, "ENTY")?;
-    index.term_postings = vec![Vec::new(); index.terms.texts.len()];
-    index.entity_postings = vec![Vec::new(); index.entities.texts.len()];
-    let (n_terms, n_entities) = (
-        index.term_postings.len() as u32,
-        index.entity_postings.len() as u32,
-    );
+    let (n_terms, n_entities) = (index.terms.texts.len() as u32, index.entities.texts.len() as u32);
+
+    // The chunks of documents, decoded on every core, then taken in slot order with every id
+    // checked before it is used.
+    let decode = |e: postcard::Error| corrupt("DOCS", format!("cannot decode: {e}"));
+    let (n_chunks, mut rest) = postcard::take_from_bytes::<u64>(docs).map_err(decode)?;
+    let mut chunks: Vec<&[u8]> = Vec::new();
+    for _ in 0..n_chunks {
+        let (len, tail) = postcard::take_from_bytes::<u64>(rest).map_err(decode)?;
+        let len = usize::try_from(len)
+            .ok()
+            .filter(|&l| l <= tail.len())
+            .ok_or_else(|| corrupt("DOCS", format!("chunk of {len} bytes, {} left", tail.len())))?;
+        chunks.push(&tail[..len]);
+        rest = &tail[len..];
+    }
+    if !rest.is_empty() {
+        return Err(corrupt(
+            "DOCS",
+            format!("{} unexpected bytes after the last chunk", rest.len()),
+        ));
+    }
+    let decoded: Vec<Result<Vec<Option<StoredDoc>>>> = {
+        use rayon::prelude::*;
+        chunks
+            .into_par_iter()
+            .map(|chunk| {
+                let (count, mut rest) = postcard::take_from_bytes::<u64>(chunk).map_err(decode)?;
+                let mut docs = Vec::new();
+                for _ in 0..count {
+                    let (stored, tail) =
+                        postcard::take_from_bytes::<Option<StoredDoc>>(rest).map_err(decode)?;
+                    docs.push(stored);
+                    rest = tail;
+                }
+                if !rest.is_empty() {
+                    return Err(corrupt(
+                        "DOCS",
+                        format!("{} unexpected bytes after a chunk", rest.len()),
+                    ));
+                }
+                Ok(docs)
+            })
+            .collect()
+    };
     let mut learned: HashMap<(u32, u32), u32> = HashMap::new();
-    for (slot, stored) in docs.into_iter().enumerate() {
-        let slot = u32::try_from(slot).map_err(|_| corrupt("DOCS", "more than 2^32 slots"))?;
+    let mut slot: u32 = 0;
+    for stored in decoded
+        .into_iter()
+        .map(|chunk| chunk.map(Vec::into_iter))
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .flatten()
+    {
+        let this = slot;
+        slot = slot
+            .checked_add(1)
+            .ok_or_else(|| corrupt("DOCS", "more than 2^32 slots"))?;
+        let slot = this;
         let Some(d) = stored else {
             index.free.push(slot);
             index.docs.push(None);
@@ -376,17 +439,11 @@ fn rebuild(
                 format!("slot {slot}: {what} id {id} out of range (< {max})"),
             )
         };
-        for &(t, w) in &d.terms {
-            if t >= n_terms {
-                return Err(bad_id("term", t, n_terms));
-            }
-            index.term_postings[t as usize].push(Posting { slot, weight: w });
+        if let Some(&(t, _)) = d.terms.iter().find(|(t, _)| *t >= n_terms) {
+            return Err(bad_id("term", t, n_terms));
         }
-        for (e, m, _) in &d.entities {
-            if *e >= n_entities {
-                return Err(bad_id("entity", *e, n_entities));
-            }
-            index.entity_postings[*e as usize].push(Posting { slot, weight: *m });
+        if let Some((e, _, _)) = d.entities.iter().find(|(e, _, _)| *e >= n_entities) {
+            return Err(bad_id("entity", *e, n_entities));
         }
         for &(long, short) in &d.learned {
             if long >= n_entities || short >= n_entities {
@@ -428,7 +485,53 @@ fn rebuild(
         }));
     }
     index.learned = learned;
+
+    // Postings, filled on every core: two halves of the term ids, and the entities.
+    let docs = &index.docs;
+    let half = n_terms / 2;
+    let ((mut term_postings, upper), entity_postings) = rayon::join(
+        || {
+            rayon::join(
+                || invert(docs, 0..half, |d| d.terms.iter().copied()),
+                || invert(docs, half..n_terms, |d| d.terms.iter().copied()),
+            )
+        },
+        || {
+            invert(docs, 0..n_entities, |d| {
+                d.entities.iter().map(|(e, w, _)| (*e, *w))
+            })
+        },
+    );
+    term_postings.extend(upper);
+    index.term_postings = term_postings;
+    index.entity_postings = entity_postings;
     Ok(index)
+}
+
+/// The posting lists of the ids in `range`, from every document's (id, weight) pairs; each
+/// list allocated once at its final size.
+fn invert<'d, I: Iterator<Item = (u32, f32)>>(
+    docs: &'d [Option<Doc>],
+    range: std::ops::Range<u32>,
+    pairs: impl Fn(&'d Doc) -> I,
+) -> Vec<Vec<Posting>> {
+    let mut df = vec![0usize; range.len()];
+    for doc in docs.iter().flatten() {
+        pairs(doc)
+            .filter(|p| range.contains(&p.0))
+            .for_each(|p| df[(p.0 - range.start) as usize] += 1);
+    }
+    let mut lists: Vec<Vec<Posting>> = df.into_iter().map(Vec::with_capacity).collect();
+    for (slot, doc) in docs.iter().enumerate() {
+        let Some(doc) = doc else { continue };
+        for (id, weight) in pairs(doc).filter(|p| range.contains(&p.0)) {
+            lists[(id - range.start) as usize].push(Posting {
+                slot: slot as u32,
+                weight,
+            });
+        }
+    }
+    lists
 }
 
 /// Postcard encoding of the section values, behind one object-safe trait.
