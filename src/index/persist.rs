@@ -391,7 +391,9 @@ fn rebuild(meta: Meta, terms: Vec<String>, entities: Vec<String>, docs: &[u8]) -
             format!("{} unexpected bytes after the last chunk", rest.len()),
         ));
     }
-    let decoded: Vec<Result<Vec<Option<StoredDoc>>>> = {
+    // Decoded and checked on every core; only the id map and the learned counts are built
+    // in slot order afterwards.
+    let decoded: Vec<Result<Vec<Option<Doc>>>> = {
         use rayon::prelude::*;
         chunks
             .into_par_iter()
@@ -401,7 +403,7 @@ fn rebuild(meta: Meta, terms: Vec<String>, entities: Vec<String>, docs: &[u8]) -
                 for _ in 0..count {
                     let (stored, tail) =
                         postcard::take_from_bytes::<Option<StoredDoc>>(rest).map_err(decode)?;
-                    docs.push(stored);
+                    docs.push(stored.map(|d| doc(d, n_terms, n_entities)).transpose()?);
                     rest = tail;
                 }
                 if !rest.is_empty() {
@@ -415,89 +417,55 @@ fn rebuild(meta: Meta, terms: Vec<String>, entities: Vec<String>, docs: &[u8]) -
             .collect()
     };
     let mut learned: HashMap<(u32, u32), u32> = HashMap::new();
-    let mut slot: u32 = 0;
-    for stored in decoded
-        .into_iter()
-        .map(|chunk| chunk.map(Vec::into_iter))
-        .collect::<Result<Vec<_>>>()?
-        .into_iter()
-        .flatten()
-    {
-        let this = slot;
-        slot = slot
-            .checked_add(1)
-            .ok_or_else(|| corrupt("DOCS", "more than 2^32 slots"))?;
-        let slot = this;
-        let Some(d) = stored else {
-            index.free.push(slot);
-            index.docs.push(None);
-            continue;
-        };
-        let bad_id = |what: &str, id: u32, max: u32| {
-            corrupt(
-                "DOCS",
-                format!("slot {slot}: {what} id {id} out of range (< {max})"),
-            )
-        };
-        if let Some(&(t, _)) = d.terms.iter().find(|(t, _)| *t >= n_terms) {
-            return Err(bad_id("term", t, n_terms));
-        }
-        if let Some((e, _, _)) = d.entities.iter().find(|(e, _, _)| *e >= n_entities) {
-            return Err(bad_id("entity", *e, n_entities));
-        }
-        for &(long, short) in &d.learned {
-            if long >= n_entities || short >= n_entities {
-                return Err(bad_id("learned entity", long.max(short), n_entities));
+    for chunk in decoded {
+        for stored in chunk? {
+            let slot =
+                u32::try_from(index.docs.len()).map_err(|_| corrupt("DOCS", "more than 2^32 slots"))?;
+            if let Some(d) = &stored {
+                if index.slots.insert(d.article.id.clone(), slot).is_some() {
+                    return Err(corrupt(
+                        "DOCS",
+                        format!("id {} appears twice", crate::error::quoted(&d.article.id)),
+                    ));
+                }
+                for &pair in &d.learned {
+                    *learned.entry(pair).or_insert(0) += 1;
+                }
+            } else {
+                index.free.push(slot);
             }
-            *learned.entry((long, short)).or_insert(0) += 1;
+            index.docs.push(stored);
         }
-        let a = d.article;
-        let article = Article {
-            published: a.published.map(Timestamp::from_unix_seconds),
-            lang: a.lang.as_deref().map(|c| language(c, "DOCS")).transpose()?,
-            id: a.id,
-            title: a.title,
-            body: a.body,
-            lead: a.lead,
-            url: a.url,
-            section: a.section,
-            tags: a.tags,
-            entities: a.entities,
-        };
-        if index.slots.insert(article.id.clone(), slot).is_some() {
-            return Err(corrupt(
-                "DOCS",
-                format!("id {} appears twice", crate::error::quoted(&article.id)),
-            ));
-        }
-        index.docs.push(Some(Doc {
-            lang: language(&d.lang, "DOCS")?,
-            article,
-            terms: d.terms,
-            entities: d
-                .entities
-                .into_iter()
-                .map(|(e, m, n)| (e, m, n.into_boxed_str()))
-                .collect(),
-            learned: d.learned,
-            tags: d.tags,
-            section: d.section,
-        }));
     }
     index.learned = learned;
 
     // Postings, filled on every core: two halves of the term ids, and the entities.
     let docs = &index.docs;
+    let (mut term_df, mut entity_df) = (vec![0usize; n_terms as usize], vec![0usize; n_entities as usize]);
+    for doc in docs.iter().flatten() {
+        doc.terms.iter().for_each(|&(t, _)| term_df[t as usize] += 1);
+        doc.entities
+            .iter()
+            .for_each(|(e, _, _)| entity_df[*e as usize] += 1);
+    }
     let half = n_terms / 2;
     let ((mut term_postings, upper), entity_postings) = rayon::join(
         || {
             rayon::join(
-                || invert(docs, 0..half, |d| d.terms.iter().copied()),
-                || invert(docs, half..n_terms, |d| d.terms.iter().copied()),
+                || {
+                    invert(docs, 0..half, &term_df[..half as usize], |d| {
+                        d.terms.iter().copied()
+                    })
+                },
+                || {
+                    invert(docs, half..n_terms, &term_df[half as usize..], |d| {
+                        d.terms.iter().copied()
+                    })
+                },
             )
         },
         || {
-            invert(docs, 0..n_entities, |d| {
+            invert(docs, 0..n_entities, &entity_df, |d| {
                 d.entities.iter().map(|(e, w, _)| (*e, *w))
             })
         },
@@ -508,20 +476,68 @@ fn rebuild(meta: Meta, terms: Vec<String>, entities: Vec<String>, docs: &[u8]) -
     Ok(index)
 }
 
+/// A stored document as the index keeps it, every term and entity id checked against the
+/// vocabularies' sizes.
+fn doc(d: StoredDoc, n_terms: u32, n_entities: u32) -> Result<Doc> {
+    let bad_id = |what: &str, id: u32, max: u32| {
+        corrupt(
+            "DOCS",
+            format!(
+                "article {}: {what} id {id} out of range (< {max})",
+                crate::error::quoted(&d.article.id)
+            ),
+        )
+    };
+    if let Some(&(t, _)) = d.terms.iter().find(|(t, _)| *t >= n_terms) {
+        return Err(bad_id("term", t, n_terms));
+    }
+    if let Some((e, _, _)) = d.entities.iter().find(|(e, _, _)| *e >= n_entities) {
+        return Err(bad_id("entity", *e, n_entities));
+    }
+    if let Some(&(long, short)) = d
+        .learned
+        .iter()
+        .find(|(l, s)| *l >= n_entities || *s >= n_entities)
+    {
+        return Err(bad_id("learned entity", long.max(short), n_entities));
+    }
+    let a = d.article;
+    let article = Article {
+        published: a.published.map(Timestamp::from_unix_seconds),
+        lang: a.lang.as_deref().map(|c| language(c, "DOCS")).transpose()?,
+        id: a.id,
+        title: a.title,
+        body: a.body,
+        lead: a.lead,
+        url: a.url,
+        section: a.section,
+        tags: a.tags,
+        entities: a.entities,
+    };
+    Ok(Doc {
+        lang: language(&d.lang, "DOCS")?,
+        article,
+        terms: d.terms,
+        entities: d
+            .entities
+            .into_iter()
+            .map(|(e, m, n)| (e, m, n.into_boxed_str()))
+            .collect(),
+        learned: d.learned,
+        tags: d.tags,
+        section: d.section,
+    })
+}
+
 /// The posting lists of the ids in `range`, from every document's (id, weight) pairs; each
-/// list allocated once at its final size.
+/// list allocated once at its final size (`df`, indexed from `range.start`).
 fn invert<'d, I: Iterator<Item = (u32, f32)>>(
     docs: &'d [Option<Doc>],
     range: std::ops::Range<u32>,
+    df: &[usize],
     pairs: impl Fn(&'d Doc) -> I,
 ) -> Vec<Vec<Posting>> {
-    let mut df = vec![0usize; range.len()];
-    for doc in docs.iter().flatten() {
-        pairs(doc)
-            .filter(|p| range.contains(&p.0))
-            .for_each(|p| df[(p.0 - range.start) as usize] += 1);
-    }
-    let mut lists: Vec<Vec<Posting>> = df.into_iter().map(Vec::with_capacity).collect();
+    let mut lists: Vec<Vec<Posting>> = df.iter().map(|&n| Vec::with_capacity(n)).collect();
     for (slot, doc) in docs.iter().enumerate() {
         let Some(doc) = doc else { continue };
         for (id, weight) in pairs(doc).filter(|p| range.contains(&p.0)) {
