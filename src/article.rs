@@ -182,15 +182,19 @@ pub const PARAGRAPH_CHARS: usize = 600;
 fn sentence_paragraphs(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start = 0;
+    // Characters since `start`, counted as they go by: one pass over the text.
+    let mut since = 0usize;
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
-        if !matches!(c, '.' | '!' | '?' | '…') || text[start..i].chars().count() < PARAGRAPH_CHARS {
+        since += 1;
+        if !matches!(c, '.' | '!' | '?' | '…') || since <= PARAGRAPH_CHARS {
             continue;
         }
         let mut end = i + c.len_utf8();
         while let Some(&(j, q)) = chars.peek() {
             if matches!(q, '»' | '"' | '”' | ')') {
                 end = j + q.len_utf8();
+                since += 1;
                 chars.next();
             } else {
                 break;
@@ -205,6 +209,7 @@ fn sentence_paragraphs(text: &str) -> Vec<&str> {
         if after_space.len() < rest.len() && opens {
             out.push(text[start..end].trim());
             start = end;
+            since = 0;
         }
     }
     if !text[start..].trim().is_empty() {
@@ -322,7 +327,8 @@ impl Timestamp {
 
     /// Days from `self` to `other`, positive when `other` is later.
     pub fn days_until(self, other: Timestamp) -> f64 {
-        (other.0 - self.0) as f64 / 86_400.0
+        // In f64: any two i64 times (an index file may hold any) subtract without overflow.
+        (other.0 as f64 - self.0 as f64) / 86_400.0
     }
 }
 
@@ -666,6 +672,18 @@ mod tests {
         }
         assert_eq!(Article::new("b", "t", "Court.").paragraphs(), vec!["Court."]);
         assert!(Article::new("c", "t", "  ").paragraphs().is_empty());
+    }
+
+    #[test]
+    fn sentence_cutting_is_linear_and_extreme_times_do_not_overflow() {
+        // No cut ever happens here (lowercase after every stop): one pass, not one per stop.
+        let body = "a. b. ".repeat(400_000);
+        assert_eq!(Article::new("x", "t", body.trim()).paragraphs().len(), 1);
+        let (min, max) = (
+            Timestamp::from_unix_seconds(i64::MIN),
+            Timestamp::from_unix_seconds(i64::MAX),
+        );
+        assert!(min.days_until(max) > 0.0 && max.days_until(min) < 0.0);
     }
 
     #[test]

@@ -25,7 +25,7 @@ pub enum Chronology {
     /// Older articles first, newer ones after them (default).
     #[default]
     Prefer,
-    /// Only articles published before this one (undated ones count as older).
+    /// Only articles published no later than this one (undated ones count as older).
     Require,
     /// By score alone.
     Ignore,
@@ -376,7 +376,7 @@ pub struct ListItem {
     pub teaser: String,
     /// An editor's pick.
     pub pinned: bool,
-    /// Shares nothing with the page's article: taken so the block is not empty.
+    /// Taken only so that the block is not empty: it shares nothing with the page's article.
     pub fallback: bool,
     /// Why this article.
     pub explain: Explanation,
@@ -552,7 +552,13 @@ impl<'a> PageBuilder<'a> {
     /// A list block's pinned items, first on the list and on the page.
     fn pinned_items(&mut self, block: &str, ids: &[String], count: usize, chars: usize) -> Vec<ListItem> {
         let mut items = Vec::new();
-        for pin in self.pins(block, ids).into_iter().take(count) {
+        let pins = self.pins(block, ids);
+        for &pin in pins.iter().skip(count) {
+            let id = quoted(&self.index.article_at(pin).id);
+            self.notes
+                .push(format!("{block}: pin {id} does not fit: the block holds {count}"));
+        }
+        for pin in pins.into_iter().take(count) {
             let rec = self.recommendation_for(pin);
             items.push(list_item(rec, self.index.article_at(pin), chars, true, false));
             self.shown.push(pin);
@@ -589,7 +595,12 @@ impl<'a> PageBuilder<'a> {
         // Pins first, each after the free paragraph it matches best.
         for pin in self.pins("read_also", &self.config.pins.read_also.clone()) {
             if placed.len() == cfg.links {
-                break;
+                let id = quoted(&self.index.article_at(pin).id);
+                self.notes.push(format!(
+                    "read_also: pin {id} does not fit: the block holds {}",
+                    cfg.links
+                ));
+                continue;
             }
             let best = (0..slots)
                 .filter(|&p| gap_ok(&placed, p))

@@ -274,6 +274,25 @@ fn overlong_lines_are_refused_before_they_are_read_whole() {
         err.to_string(),
         "line 1: longer than 1000 bytes (limits.max_article_bytes)"
     );
+    // Index::from_jsonl applies the index's own limit: twice the article limit, plus 64 KiB.
+    let long = format!(
+        "{{\"id\":\"a\",\"title\":\"T\",\"body\":\"{}\"}}\n",
+        "x".repeat(70_000)
+    );
+    let limits = Limits {
+        max_article_bytes: 1000,
+        ..Limits::default()
+    };
+    let config = IndexConfig {
+        limits,
+        ..IndexConfig::default()
+    };
+    let reader = connexe::JsonlReader::new(long.as_bytes());
+    let err = Index::from_jsonl(config, Default::default(), reader, |_| {}).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "line 1: longer than 67536 bytes (limits.max_article_bytes)"
+    );
 }
 
 /// The index is shared by many readers while one writer changes it: readers always see one

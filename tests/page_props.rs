@@ -309,4 +309,15 @@ fn pins_come_first_and_unknown_pins_are_noted() {
         "{:?}",
         page.notes
     );
+    // More pins than places: the rest are noted, not dropped silently.
+    config.go_further.count = 3;
+    config.pins.go_further = vec!["b".into(), "c".into(), "d".into(), "b2".into()];
+    index
+        .add(Article::new("b2", "Daech et Rome encore", "Daech et Rome."))
+        .unwrap();
+    let page = index.page("a", &config).unwrap();
+    let ids: Vec<&str> = page.go_further.iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(ids, ["b", "c", "d"]);
+    let note = "go_further: pin \"b2\" does not fit: the block holds 3".to_string();
+    assert!(page.notes.contains(&note), "{:?}", page.notes);
 }

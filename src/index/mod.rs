@@ -380,14 +380,21 @@ impl Index {
         let mut index = Index::with_aliases(config, aliases)?;
         let mut batch = Vec::with_capacity(BATCH);
         for article in articles {
-            index.check(&article)?;
-            batch.push(article);
-            if batch.len() == BATCH {
-                index.upsert_batch(std::mem::take(&mut batch));
-            }
+            index.queue(&mut batch, article)?;
         }
         index.upsert_batch(batch);
         Ok(index)
+    }
+
+    /// Checks an article and queues it for [`Index::upsert_batch`], which runs when the
+    /// batch is full.
+    fn queue(&mut self, batch: &mut Vec<Article>, article: Article) -> Result<()> {
+        self.check(&article)?;
+        batch.push(article);
+        if batch.len() == BATCH {
+            self.upsert_batch(std::mem::take(batch));
+        }
+        Ok(())
     }
 
     /// Upserts checked articles in order, analysing them on all cores first.
@@ -432,15 +439,17 @@ impl Index {
         progress: impl FnMut(u64),
     ) -> Result<(Index, Vec<crate::Warning>)> {
         let mut index = Index::with_aliases(config, aliases)?;
+        // JSON escapes can double the bytes of a text: a line may be twice the article limit.
+        let limit = index
+            .config
+            .limits
+            .max_article_bytes
+            .saturating_mul(2)
+            .saturating_add(1 << 16);
+        let reader = reader.max_line_bytes(limit);
         let mut batch = Vec::with_capacity(BATCH);
-        let warnings = crate::article::read_each(reader, progress, |article| {
-            index.check(&article)?;
-            batch.push(article);
-            if batch.len() == BATCH {
-                index.upsert_batch(std::mem::take(&mut batch));
-            }
-            Ok(())
-        })?;
+        let warnings =
+            crate::article::read_each(reader, progress, |article| index.queue(&mut batch, article))?;
         index.upsert_batch(batch);
         Ok((index, warnings))
     }

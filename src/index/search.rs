@@ -54,6 +54,13 @@ impl LearnedAliases {
     }
 }
 
+impl LearnedAliases {
+    /// The long names the corpus teaches as this acronym.
+    fn longs_of(&self, acronym: u32) -> &[u32] {
+        self.longs.get(&acronym).map_or(&[], Vec::as_slice)
+    }
+}
+
 /// Entity idf by canonical entity id, filled as a query meets entities.
 type EntityIdf = HashMap<u32, f64>;
 
@@ -63,6 +70,9 @@ type EntityIdf = HashMap<u32, f64>;
 struct Scratch {
     by_slot: Vec<f64>,
     by_term: Vec<f64>,
+    /// Set while a query uses the arrays: still set on entry means the last one panicked
+    /// half-way, and the arrays are zeroed before use.
+    busy: bool,
 }
 
 thread_local! {
@@ -79,13 +89,20 @@ fn with_scratch<T>(slots: usize, terms: usize, f: impl FnOnce(&mut Scratch) -> T
             Ok(s) => &mut **s,
             Err(_) => &mut fresh,
         };
+        if scratch.busy {
+            scratch.by_slot.iter_mut().for_each(|x| *x = 0.0);
+            scratch.by_term.iter_mut().for_each(|x| *x = 0.0);
+        }
         if scratch.by_slot.len() < slots {
             scratch.by_slot.resize(slots, 0.0);
         }
         if scratch.by_term.len() < terms {
             scratch.by_term.resize(terms, 0.0);
         }
-        f(scratch)
+        scratch.busy = true;
+        let out = f(scratch);
+        scratch.busy = false;
+        out
     })
 }
 
@@ -463,11 +480,7 @@ impl Index {
     /// that the corpus teaches as its acronym.
     fn entity_idf(&self, canonical: u32, derived: &Derived, cache: &mut EntityIdf) -> f64 {
         *cache.entry(canonical).or_insert_with(|| {
-            let longs = derived
-                .learned
-                .longs
-                .get(&canonical)
-                .map_or(&[][..], Vec::as_slice);
+            let longs = derived.learned.longs_of(canonical);
             let df = if longs.is_empty() {
                 self.entity_postings[canonical as usize].len()
             } else {
@@ -537,11 +550,7 @@ impl Index {
             let Some(canonical) = self.entities.get(key) else {
                 continue;
             };
-            let longs = derived
-                .learned
-                .longs
-                .get(&canonical)
-                .map_or(&[][..], Vec::as_slice);
+            let longs = derived.learned.longs_of(canonical);
             let mut seen: HashSet<u32> = HashSet::new();
             for &e in std::iter::once(&canonical).chain(longs) {
                 for p in &self.entity_postings[e as usize] {
