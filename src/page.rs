@@ -772,13 +772,19 @@ impl<'a> PageBuilder<'a> {
             .iter()
             .map(|p| if top > 0.0 { p.1 / top } else { 0.0 })
             .collect();
-        let chosen = mmr(&relevance, cfg.count - items.len(), cfg.lambda, |a, b| {
+        // A few picks more than needed, in MMR order: near-duplicates among them are skipped
+        // and the next pick takes their place.
+        let needed = cfg.count - items.len();
+        let chosen = mmr(&relevance, needed + 3, cfg.lambda, |a, b| {
             self.index.text_cosine(slots[a], slots[b])
         });
         let limit = self.config.filters.near_duplicate;
         let mut picked: Vec<(usize, f64, Explanation)> = Vec::new();
         let mut picked_slots: Vec<u32> = Vec::new();
         for c in chosen {
+            if picked.len() == needed {
+                break;
+            }
             // Two pool items may be near-duplicates of each other: keep the first.
             if picked_slots
                 .iter()
