@@ -714,18 +714,19 @@ impl<'a> PageBuilder<'a> {
             ranked.sort_by_key(|(i, _, _)| !self.older(self.pool.candidates[*i].slot));
         }
         let mut picked: Vec<(usize, f64, Explanation)> = Vec::new();
+        let mut picked_slots: Vec<u32> = Vec::new();
         for (i, score, explain) in ranked {
             if items.len() + picked.len() == cfg.count {
                 break;
             }
             let slot = self.pool.candidates[i].slot;
-            let taken: Vec<u32> = picked.iter().map(|p| self.pool.candidates[p.0].slot).collect();
-            if !self.is_near_duplicate(slot, &taken) {
+            if !self.is_near_duplicate(slot, &picked_slots) {
                 picked.push((i, score, explain));
+                picked_slots.push(slot);
             }
         }
-        for rec in self.index.recommendations(&self.pool, picked, None) {
-            let slot = self.index.slot_of(&rec.id).expect("a ranked article is indexed");
+        let recommendations = self.index.recommendations(&self.pool, picked, None);
+        for (rec, &slot) in recommendations.into_iter().zip(&picked_slots) {
             items.push(list_item(
                 rec,
                 self.index.article_at(slot),
@@ -733,8 +734,8 @@ impl<'a> PageBuilder<'a> {
                 false,
                 false,
             ));
-            self.shown.push(slot);
         }
+        self.shown.extend(picked_slots);
         if items.is_empty() {
             self.fill_with_latest("go_further", &mut items, cfg.count, cfg.teaser_chars, require);
         }
