@@ -14,9 +14,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// The bundled demo corpus: BBC Afrique articles from MasakhaNEWS (AFL-3.0), see
 /// data/masakhanews-fr/README.md.
-const DEMO_CORPUS: &str = include_str!("../../data/masakhanews-fr/corpus.jsonl");
+const DEMO_CORPUS: &str = include_str!("../../../data/masakhanews-fr/corpus.jsonl");
 /// Aliases for names the demo corpus writes several ways.
-const DEMO_ALIASES: &str = include_str!("../../data/aliases-fr.json");
+const DEMO_ALIASES: &str = include_str!("../../../data/aliases-fr.json");
 /// The demo's showcase article: will a Covid-19 vaccine be available soon?
 const DEMO_ARTICLE: &str = "fra-dev-0173";
 
