@@ -4,6 +4,16 @@
 //! nDCG@k with linear gain and 1/log2(rank+1) discount, the ideal from the query's own grades;
 //! P@k, MRR and MAP with "relevant" meaning grade >= 0.5; every mean over the queries with at
 //! least one grade > 0.
+//!
+//! The pieces, in the order a run uses them: [`Qrels`] or [`Pairs`] (the judgments),
+//! [`RankingSet`] or [`PairSet`] (every judged query or pair scored once), then figures for any
+//! [`Weights`](crate::Weights) ([`RankingSet::evaluate`], [`PairSet::evaluate`]); [`Variant`]s
+//! for ablations and [`grid_search`] for tuning build on them.
+
+mod ablate;
+mod pairs;
+mod run;
+mod tune;
 
 use std::io::BufRead;
 
@@ -12,6 +22,10 @@ use serde::Serialize;
 
 use crate::error::{Error, Result, quoted};
 use crate::index::Index;
+pub use ablate::Variant;
+pub use pairs::{ColumnReport, Correlation, PairSet, Pairs, PairsReport};
+pub use run::{QueryScores, Ranked, RankingSet};
+pub use tune::{Grid, Trial, grid_search};
 
 /// The grade from which a document counts as relevant for P@k, MRR and MAP.
 pub const RELEVANT: f64 = 0.5;
@@ -33,14 +47,17 @@ pub struct Qrels {
     order: Vec<String>,
     /// (line, query id, document id) of each judgment, to name the line of an unknown id.
     lines: Vec<(u64, String, String)>,
+    /// Lines that judge a query against itself: left out, since the query is never a candidate.
+    self_judgments: Vec<u64>,
 }
 
 impl Qrels {
-    /// Reads `query_id<TAB>doc_id<TAB>grade` lines (no header; blank lines skipped).
+    /// Reads `query_id<TAB>doc_id<TAB>grade` lines (no header; blank lines skipped). A line
+    /// that judges a query against itself is left out (see [`Qrels::self_judgments`]).
     ///
     /// # Errors
     /// [`ErrorKind::Input`](crate::ErrorKind::Input) naming the line for a wrong number of
-    /// fields or a grade that is not a finite number; [`ErrorKind::Io`](crate::ErrorKind::Io).
+    /// fields or a grade that is not a finite number >= 0; [`ErrorKind::Io`](crate::ErrorKind::Io).
     pub fn from_tsv<R: BufRead>(reader: R) -> Result<Qrels> {
         let mut qrels = Qrels::default();
         for (n, line) in reader.lines().enumerate() {
@@ -60,10 +77,14 @@ impl Qrels {
             let grade: f64 = grade
                 .parse()
                 .ok()
-                .filter(|g: &f64| g.is_finite())
+                .filter(|g: &f64| g.is_finite() && *g >= 0.0)
                 .ok_or_else(|| {
-                    Error::input(format!("grade: expected a number, got {}", quoted(grade))).at_line(n)
+                    Error::input(format!("grade: expected a number >= 0, got {}", quoted(grade))).at_line(n)
                 })?;
+            if query == doc {
+                qrels.self_judgments.push(n);
+                continue;
+            }
             if !qrels.grades.contains_key(query) {
                 qrels.order.push(query.to_owned());
             }
@@ -75,6 +96,12 @@ impl Qrels {
             qrels.lines.push((n, query.to_owned(), doc.to_owned()));
         }
         Ok(qrels)
+    }
+
+    /// The lines that judged a query against itself, left out of every figure: a query is
+    /// never its own candidate (../shared/eval/README.md).
+    pub fn self_judgments(&self) -> &[u64] {
+        &self.self_judgments
     }
 
     /// The grade of a pair (0 when not listed).
@@ -97,8 +124,7 @@ impl Qrels {
     /// Checks that every id of the judgments is in the index.
     ///
     /// # Errors
-    /// [`ErrorKind::UnknownId`](crate::ErrorKind::UnknownId)-like input error naming the
-    /// line and the id.
+    /// [`ErrorKind::Input`](crate::ErrorKind::Input) naming the line and the id.
     pub fn check_ids(&self, index: &Index) -> Result<()> {
         for (line, query, doc) in &self.lines {
             for id in [query, doc] {
@@ -180,8 +206,17 @@ pub fn average_precision(ranked: &[f64], all: &[f64]) -> f64 {
     sum / relevant as f64
 }
 
-/// Ranking-mode figures over a set of queries.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+/// Ranking-mode figures over a set of queries. As JSON, one object whose keys carry the
+/// cut-off, as in ../shared/eval/README.md:
+///
+/// ```
+/// let report = connexe::eval::RankingReport { queries: 2, k: 5, ndcg: 0.5, precision: 0.4, mrr: 1.0, map: 0.75 };
+/// assert_eq!(
+///     serde_json::to_string(&report).unwrap(),
+///     r#"{"queries":2,"ndcg@5":0.5,"p@5":0.4,"mrr":1.0,"map":0.75}"#
+/// );
+/// ```
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RankingReport {
     /// Queries with at least one grade > 0.
     pub queries: usize,
@@ -197,38 +232,26 @@ pub struct RankingReport {
     pub map: f64,
 }
 
-/// Ranks every other article for each judged query and computes the mean figures.
+impl Serialize for RankingReport {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(5))?;
+        map.serialize_entry("queries", &self.queries)?;
+        map.serialize_entry(&format!("ndcg@{}", self.k), &self.ndcg)?;
+        map.serialize_entry(&format!("p@{}", self.k), &self.precision)?;
+        map.serialize_entry("mrr", &self.mrr)?;
+        map.serialize_entry("map", &self.map)?;
+        map.end()
+    }
+}
+
+/// Ranks every other article for each judged query with the index's own weights and computes
+/// the mean figures (see [`RankingSet`] for how the ranking covers the whole corpus).
 ///
 /// # Errors
 /// An input error naming the line of the first judgment whose id the index lacks.
 pub fn evaluate_ranking(index: &Index, qrels: &Qrels, k: usize) -> Result<RankingReport> {
-    qrels.check_ids(index)?;
-    let mut report = RankingReport {
-        k,
-        ..RankingReport::default()
-    };
-    let everything = index.len();
-    for query in qrels.queries() {
-        let ranked: Vec<f64> = index
-            .similar(query, everything)?
-            .iter()
-            .map(|r| qrels.grade(query, &r.id))
-            .collect();
-        let all = qrels.grades_of(query);
-        report.queries += 1;
-        report.ndcg += ndcg_at(&ranked, &all, k);
-        report.precision += precision_at(&ranked, k);
-        report.mrr += reciprocal_rank(&ranked);
-        report.map += average_precision(&ranked, &all);
-    }
-    if report.queries > 0 {
-        let n = report.queries as f64;
-        report.ndcg /= n;
-        report.precision /= n;
-        report.mrr /= n;
-        report.map /= n;
-    }
-    Ok(report)
+    Ok(RankingSet::new(index, qrels)?.evaluate(&index.config().weights, k))
 }
 
 /// Pearson correlation of two equally long series; 0 when either is constant.
@@ -338,6 +361,22 @@ mod tests {
     #[test]
     fn bad_grade_names_line() {
         let err = Qrels::from_tsv("q\td\t1\n\nq\te\tNaN\n".as_bytes()).unwrap_err();
-        assert_eq!(err.to_string(), "line 3: grade: expected a number, got \"NaN\"");
+        assert_eq!(
+            err.to_string(),
+            "line 3: grade: expected a number >= 0, got \"NaN\""
+        );
+        let err = Qrels::from_tsv("q\td\t-1\n".as_bytes()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "line 1: grade: expected a number >= 0, got \"-1\""
+        );
+    }
+
+    #[test]
+    fn self_judgments_are_left_out() {
+        let qrels = Qrels::from_tsv("q\tq\t1\nq\td\t0.5\n".as_bytes()).unwrap();
+        assert_eq!(qrels.self_judgments(), [1]);
+        assert_eq!(qrels.grade("q", "q"), 0.0);
+        assert_eq!(qrels.grades_of("q"), vec![0.5]);
     }
 }
