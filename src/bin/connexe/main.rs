@@ -1,6 +1,10 @@
 //! The `connexe` command line: related articles and pages for a JSON Lines corpus or a saved
 //! index, index maintenance, and a demo on the bundled French corpus.
 
+mod eval;
+mod plot;
+mod tune;
+
 use std::fs::File;
 use std::io::{BufReader, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -131,6 +135,11 @@ enum Command {
         #[command(flatten)]
         files: Files,
     },
+    /// Quality against human judgments: nDCG@k, P@k, MRR and MAP of the rankings (--qrels),
+    /// or correlations with rated pairs (--pairs); --ablate and --plot compare configurations.
+    Eval(eval::EvalArgs),
+    /// Grid search of the weights on one set of judgments, reported on other sets (--check).
+    Tune(tune::TuneArgs),
 }
 
 /// Where the articles come from: a corpus to index now, or an index file.
@@ -295,6 +304,8 @@ fn run(cli: Cli) -> Result<()> {
                 .then_some("the showcase article; pick another with --id, from fra-dev-0000 to fra-dev-0210");
             print_page(&index, &page, format, note)
         }
+        Command::Eval(args) => eval::run(args),
+        Command::Tune(args) => tune::run(args),
     }
 }
 
