@@ -36,21 +36,21 @@ pub struct EvalArgs {
     pairs: Option<PathBuf>,
     /// Pairs mode: more articles (JSON Lines), indexed only for term and entity statistics;
     /// never part of a pair.
-    #[arg(long, requires = "pairs")]
+    #[arg(long)]
     background: Option<PathBuf>,
     /// Ranking mode: the cut-off of nDCG@k and P@k.
     #[arg(long, default_value_t = 5)]
     k: usize,
     /// Ranking mode: writes the configuration's rankings as a TREC run file
     /// (`query_id Q0 doc_id rank score tag`, every other article of every query).
-    #[arg(long, requires = "qrels")]
+    #[arg(long)]
     run: Option<PathBuf>,
     /// Also evaluates the configuration without each of its parts: text only, entities only,
     /// without stemming, without title weighting.
     #[arg(long)]
     ablate: bool,
     /// Ranking mode: draws nDCG@k for k = 1..10 of each configuration to an SVG file.
-    #[arg(long, requires = "qrels")]
+    #[arg(long)]
     plot: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = EvalFormat::Table)]
@@ -78,6 +78,16 @@ struct Labelled<'a, R: Serialize> {
 pub fn run(args: EvalArgs) -> Result<()> {
     if args.k == 0 {
         bail!("--k must be at least 1");
+    }
+    // Checked here: clap drops `requires` when the required argument conflicts with a given one.
+    if args.pairs.is_some() {
+        for (given, flag) in [(args.run.is_some(), "--run"), (args.plot.is_some(), "--plot")] {
+            if given {
+                bail!("{flag} needs rankings: give --qrels instead of --pairs");
+            }
+        }
+    } else if args.background.is_some() {
+        bail!("--background applies to rated pairs (--pairs)");
     }
     let (config, aliases) = args.files.load(None)?;
     let base = config.index;
@@ -256,7 +266,7 @@ fn rated_pairs(
     // An id only in the background is unknown too: background articles are never pairs.
     pairs
         .check_ids(|id| corpus_ids.contains(id))
-        .with_context(|| format!("{name} (ids of {})", args.corpus.display()))?;
+        .with_context(|| name.clone())?;
     let mut indexed = articles;
     let mut background = 0;
     if let Some(path) = &args.background {
@@ -266,7 +276,7 @@ fn rated_pairs(
         background = indexed.len() - corpus_ids.len();
         if background < before {
             eprintln!(
-                "note: {}: {} articles share an id with the corpus; the corpus's version is used",
+                "note: {}: background articles with an id the corpus also has: {}; the corpus's version is used",
                 path.display(),
                 before - background
             );
