@@ -10,6 +10,12 @@
 //!     nDCG@k of the same MoreLikeThis settings on corpus.jsonl + qrels.tsv, mean, min and max
 //!     over `runs` passes over the queries (tantivy's term choice is not deterministic). Prints
 //!     one JSON object.
+//!
+//! tantivy_mlt rank --corpus FILE [--queries QRELS] [--lang en] [--runs 1]
+//!     The whole MoreLikeThis ranking (every hit, the article itself dropped) of each query as a
+//!     TREC run file on stdout (`query_id Q0 doc_id rank score mlt<run>`), one block per run;
+//!     the queries are the first column of QRELS, or every article. Articles without a hit are
+//!     not listed: ../../quality/peers.py appends them. Used by benches/quality.
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -87,9 +93,15 @@ fn run() -> Result<()> {
             let dir = PathBuf::from(opt("--dir").ok_or("eval needs --dir DIR")?);
             eval(&dir, num("--k", 5)?, num("--runs", EVAL_RUNS)?.max(1), lang)
         }
+        Some("rank") => {
+            let corpus = PathBuf::from(opt("--corpus").ok_or("rank needs --corpus FILE")?);
+            let queries = opt("--queries").map(PathBuf::from);
+            rank(&corpus, queries.as_deref(), num("--runs", 1)?.max(1), lang)
+        }
         _ => Err(
             "usage: tantivy_mlt bench --corpus FILE [--queries N] [--threads N] \
-                  [--budget-mb N] [--lang fr|en] | eval --dir DIR [--k 5] [--runs 10] [--lang fr|en]"
+                  [--budget-mb N] [--lang fr|en] | eval --dir DIR [--k 5] [--runs 10] [--lang fr|en] \
+                  | rank --corpus FILE [--queries QRELS] [--runs 1] [--lang fr|en]"
                 .into(),
         ),
     }
@@ -179,6 +191,15 @@ impl Searching {
 
     /// The `ord`s of the articles most like article `ord`, best first, itself excluded.
     fn more_like(&self, ord: usize, k: usize) -> Result<Vec<usize>> {
+        Ok(self
+            .more_like_scored(ord, k)?
+            .into_iter()
+            .map(|(o, _)| o)
+            .collect())
+    }
+
+    /// As `more_like`, with each hit's BM25 score.
+    fn more_like_scored(&self, ord: usize, k: usize) -> Result<Vec<(usize, f32)>> {
         let lookup = TermQuery::new(
             Term::from_field_u64(self.ord_field, ord as u64),
             IndexRecordOption::Basic,
@@ -199,10 +220,11 @@ impl Searching {
             .into_iter()
             .filter(|(_, a)| *a != address)
             .take(k)
-            .map(|(_, a)| {
-                self.ords[a.segment_ord as usize]
+            .map(|(score, a)| {
+                let ord = self.ords[a.segment_ord as usize]
                     .first(a.doc_id)
-                    .expect("every document has an ord") as usize
+                    .expect("every document has an ord") as usize;
+                (ord, score)
             })
             .collect())
     }
@@ -342,6 +364,62 @@ fn eval(dir: &Path, k: usize, runs: usize, lang: Language) -> Result<()> {
         "ndcg_max": means.iter().copied().fold(f64::NEG_INFINITY, f64::max),
     });
     println!("{report}");
+    Ok(())
+}
+
+/// Every query's whole ranking as TREC run lines, `runs` times (tag `mlt<run>`).
+fn rank(corpus: &Path, qrels: Option<&Path>, runs: usize, lang: Language) -> Result<()> {
+    use std::io::Write;
+    let articles = read_corpus(corpus)?;
+    let ord_of: HashMap<&str, usize> = articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.id.as_str(), i))
+        .collect();
+    let mut queries: Vec<usize> = Vec::new();
+    match qrels {
+        Some(path) => {
+            let mut seen = std::collections::HashSet::new();
+            for (n, line) in std::fs::read_to_string(path)?.lines().enumerate() {
+                let Some(id) = line.split('\t').next().filter(|id| !id.trim().is_empty()) else {
+                    continue;
+                };
+                let ord = *ord_of
+                    .get(id.trim())
+                    .ok_or_else(|| format!("{}: line {}: unknown id {id:?}", path.display(), n + 1))?;
+                if seen.insert(ord) {
+                    queries.push(ord);
+                }
+            }
+        }
+        None => queries.extend(0..articles.len()),
+    }
+    // One thread: document ids, and so ties, are the same on every run.
+    let (index, fields) = create_index(None, lang)?;
+    let mut writer: IndexWriter = index.writer_with_num_threads(1, 64 << 20)?;
+    add_all(&writer, &fields, &articles)?;
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    let searching = Searching::new(&index, &fields)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for run in 0..runs {
+        for &q in &queries {
+            for (rank, (ord, score)) in searching
+                .more_like_scored(q, articles.len())?
+                .into_iter()
+                .enumerate()
+            {
+                writeln!(
+                    out,
+                    "{} Q0 {} {} {score} mlt{run}",
+                    articles[q].id,
+                    articles[ord].id,
+                    rank + 1
+                )?;
+            }
+        }
+    }
+    out.flush()?;
     Ok(())
 }
 
