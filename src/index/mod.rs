@@ -71,6 +71,10 @@ pub struct RetrievalOptions {
     pub candidates: usize,
     /// How many shared words an explanation lists (default 5).
     pub explain_terms: usize,
+    /// A query reads at most this many articles of each term and entity (default 2000): for
+    /// a term, those where it weighs most; an entity in more articles brings no candidates on
+    /// its own. Only which articles are scored changes; their scores stay exact.
+    pub postings_per_term: usize,
 }
 
 impl Default for RetrievalOptions {
@@ -81,6 +85,7 @@ impl Default for RetrievalOptions {
             min_articles_for_df_cut: 20,
             candidates: 60,
             explain_terms: 5,
+            postings_per_term: 500,
         }
     }
 }
@@ -206,9 +211,9 @@ impl IndexConfig {
         if self.analysis.max_token_chars == 0 {
             return Err(Error::config("`analysis.max_token_chars` must be at least 1"));
         }
-        if r.query_terms == 0 || r.candidates == 0 {
+        if r.query_terms == 0 || r.candidates == 0 || r.postings_per_term == 0 {
             return Err(Error::config(
-                "`retrieval.query_terms` and `retrieval.candidates` must be at least 1",
+                "`retrieval.query_terms`, `retrieval.candidates` and `retrieval.postings_per_term` must be at least 1",
             ));
         }
         Ok(())
@@ -276,6 +281,8 @@ struct Doc {
     lang: Language,
     /// (term id, sublinear tf), in term text order.
     terms: Vec<(u32, f32)>,
+    /// The surface id of each of `terms`: how the article first writes it.
+    surfaces: Vec<u32>,
     /// (entity id, multiplier, name as written), in key text order.
     entities: Vec<(u32, f32, Box<str>)>,
     /// (long name, acronym) entity ids this article teaches.
@@ -291,6 +298,13 @@ struct Derived {
     idf: Vec<f64>,
     /// L2 norm of each slot's TF-IDF vector (0 for free slots).
     norms: Vec<f64>,
+    /// Each live slot's place in id order: equal scores go to the smaller id by comparing two
+    /// numbers, and the order is the same whatever slots the articles landed in.
+    id_rank: Vec<u32>,
+    /// For each term in more than `retrieval.postings_per_term` articles, that many of its
+    /// articles: those where it weighs most (tf / norm, ties by id). The only postings a query
+    /// reads for that term, so a common word costs the same as a rare one.
+    top_postings: HashMap<u32, Box<[Posting]>>,
     learned: search::LearnedAliases,
 }
 
@@ -323,6 +337,8 @@ pub struct Index {
     free: Vec<u32>,
     slots: HashMap<String, u32>,
     terms: Vocabulary,
+    /// Words as articles write them (see `Doc::surfaces`).
+    surfaces: Vocabulary,
     term_postings: Vec<Vec<Posting>>,
     entities: Vocabulary,
     entity_postings: Vec<Vec<Posting>>,
@@ -360,6 +376,7 @@ impl Index {
             free: Vec::new(),
             slots: HashMap::new(),
             terms: Vocabulary::default(),
+            surfaces: Vocabulary::default(),
             term_postings: Vec::new(),
             entities: Vocabulary::default(),
             entity_postings: Vec::new(),
@@ -610,7 +627,9 @@ impl Index {
             }
         };
         let mut terms = Vec::with_capacity(p.terms.len());
-        for (text, weight) in &p.terms {
+        let mut surfaces = Vec::with_capacity(p.terms.len());
+        for (text, weight, surface) in &p.terms {
+            surfaces.push(self.surfaces.intern(surface));
             let id = self.terms.intern(text);
             if id as usize == self.term_postings.len() {
                 self.term_postings.push(Vec::new());
@@ -638,6 +657,7 @@ impl Index {
             article: p.article,
             lang: p.lang,
             terms,
+            surfaces,
             entities,
             learned,
             tags: p.tags,
@@ -664,11 +684,12 @@ impl Index {
     }
 
     fn derived(&self) -> &Derived {
+        use rayon::prelude::*;
         self.derived.get_or_init(|| {
             let idf: Vec<f64> = self.term_postings.iter().map(|p| self.idf(p.len())).collect();
-            let norms = self
+            let norms: Vec<f64> = self
                 .docs
-                .iter()
+                .par_iter()
                 .map(|doc| match doc {
                     Some(doc) => doc
                         .terms
@@ -682,11 +703,59 @@ impl Index {
                     None => 0.0,
                 })
                 .collect();
+            let id_rank = self.id_ranks();
+            let keep = self.config.retrieval.postings_per_term;
+            let top_postings = self
+                .term_postings
+                .par_iter()
+                .enumerate()
+                .filter(|(_, postings)| postings.len() > keep)
+                .map(|(term, postings)| {
+                    // Heaviest first; an article's weight for the term is tf·idf / norm.
+                    let mut by_weight: Vec<(f64, u32, Posting)> = postings
+                        .iter()
+                        .map(|&p| {
+                            let norm = norms[p.slot as usize];
+                            let w = if norm > 0.0 {
+                                f64::from(p.weight) / norm
+                            } else {
+                                0.0
+                            };
+                            (w, id_rank[p.slot as usize], p)
+                        })
+                        .collect();
+                    let cmp = |a: &(f64, u32, Posting), b: &(f64, u32, Posting)| {
+                        b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+                    };
+                    by_weight.select_nth_unstable_by(keep - 1, cmp);
+                    by_weight.truncate(keep);
+                    // Slot order, as in the full list, for memory locality.
+                    let mut top: Vec<Posting> = by_weight.into_iter().map(|(_, _, p)| p).collect();
+                    top.sort_unstable_by_key(|p| p.slot);
+                    (term as u32, top.into_boxed_slice())
+                })
+                .collect::<Vec<_>>()
+                .into_iter()
+                .collect();
             Derived {
                 idf,
                 norms,
+                id_rank,
+                top_postings,
                 learned: search::LearnedAliases::new(self),
             }
         })
+    }
+
+    /// Each live slot's place in id order (0 for free slots).
+    fn id_ranks(&self) -> Vec<u32> {
+        use rayon::prelude::*;
+        let mut by_id: Vec<(&str, u32)> = self.slots.iter().map(|(id, &slot)| (id.as_str(), slot)).collect();
+        by_id.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let mut rank = vec![0; self.docs.len()];
+        for (place, (_, slot)) in by_id.into_iter().enumerate() {
+            rank[slot as usize] = place as u32;
+        }
+        rank
     }
 }

@@ -14,7 +14,8 @@
 //!   payload         postcard
 //! ```
 //!
-//! META holds the configuration (JSON) and the alias table; TERM and ENTY the vocabularies in
+//! META holds the configuration (JSON) and the alias table; TERM the terms and the words as
+//! articles write them, ENTY the entity keys, each vocabulary in
 //! id order; DOCS every slot with its article and its analysed terms and entities, in chunks
 //! of 2048 slots that open on every core (a count, then each chunk's length and bytes). Postings,
 //! idf and norms are rebuilt from those on open, so the index answers exactly as the saved one.
@@ -36,7 +37,7 @@ use crate::language::Language;
 /// The first bytes of every index file.
 pub const MAGIC: [u8; 8] = *b"CONNEXE\0";
 /// The format this build writes, and the newest it reads.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Slots per chunk of the DOCS section.
 const CHUNK_SLOTS: usize = 2048;
@@ -70,6 +71,7 @@ struct StoredDoc {
     article: StoredArticle,
     lang: String,
     terms: Vec<(u32, f32)>,
+    surfaces: Vec<u32>,
     entities: Vec<(u32, f32, String)>,
     learned: Vec<(u32, u32)>,
     tags: Vec<String>,
@@ -102,6 +104,10 @@ fn language(code: &str, section: &str) -> Result<Language> {
 
 fn corrupt(section: &str, message: impl std::fmt::Display) -> Error {
     Error::input(format!("index file: section {section}: {message}"))
+}
+
+fn texts(v: &Vocabulary) -> Vec<&str> {
+    v.texts.iter().map(|t| &**t).collect()
 }
 
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -179,8 +185,8 @@ impl Index {
             config_json: serde_json::to_string(&self.config).expect("the configuration serialises"),
             aliases: self.aliases.entries(),
         };
-        let terms: Vec<&str> = self.terms.texts.iter().map(|t| &**t).collect();
-        let entities: Vec<&str> = self.entities.texts.iter().map(|t| &**t).collect();
+        let terms = (texts(&self.terms), texts(&self.surfaces));
+        let entities = texts(&self.entities);
         // DOCS is a list of chunks of CHUNK_SLOTS slots, each a postcard sequence of its own
         // behind its byte length, so that opening decodes the chunks on every core.
         let chunks: Vec<Vec<u8>> = self
@@ -193,6 +199,7 @@ impl Index {
                         article: stored_article(&d.article),
                         lang: d.lang.code().to_owned(),
                         terms: d.terms.clone(),
+                        surfaces: d.surfaces.clone(),
                         entities: d
                             .entities
                             .iter()
@@ -277,6 +284,11 @@ impl Index {
         if version == 0 {
             return Err(Error::input("index file: format version 0 does not exist"));
         }
+        if version < FORMAT_VERSION {
+            return Err(Error::input(format!(
+                "index file: format version {version} was written by an older connexe; this one reads version {FORMAT_VERSION}: rebuild the index with `connexe index`"
+            )));
+        }
         let count = u32::from_le_bytes(bytes[12..16].try_into().expect("4 bytes"));
         if count as usize != SECTIONS.len() {
             return Err(Error::input(format!(
@@ -337,7 +349,8 @@ impl Index {
             move |e| corrupt(name, format!("cannot decode: {e}"))
         }
         let meta: Meta = postcard::from_bytes(payloads[0]).map_err(decode_error("META"))?;
-        let terms: Vec<String> = postcard::from_bytes(payloads[1]).map_err(decode_error("TERM"))?;
+        let terms: (Vec<String>, Vec<String>) =
+            postcard::from_bytes(payloads[1]).map_err(decode_error("TERM"))?;
         let entities: Vec<String> = postcard::from_bytes(payloads[2]).map_err(decode_error("ENTY"))?;
         rebuild(meta, terms, entities, payloads[3])
     }
@@ -359,7 +372,12 @@ fn vocabulary(texts: Vec<String>, section: &str) -> Result<Vocabulary> {
 }
 
 /// The index a snapshot describes, every id checked before it is used.
-fn rebuild(meta: Meta, terms: Vec<String>, entities: Vec<String>, docs: &[u8]) -> Result<Index> {
+fn rebuild(
+    meta: Meta,
+    (terms, surfaces): (Vec<String>, Vec<String>),
+    entities: Vec<String>,
+    docs: &[u8],
+) -> Result<Index> {
     let config: IndexConfig = serde_json::from_str(&meta.config_json)
         .map_err(|e| corrupt("META", format!("configuration: {e}")))?;
     let mut aliases = AliasTable::new();
@@ -368,6 +386,8 @@ fn rebuild(meta: Meta, terms: Vec<String>, entities: Vec<String>, docs: &[u8]) -
     }
     let mut index = Index::with_aliases(config, aliases).map_err(|e| corrupt("META", e))?;
     index.terms = vocabulary(terms, "TERM")?;
+    index.surfaces = vocabulary(surfaces, "TERM")?;
+    let n_surfaces = index.surfaces.texts.len() as u32;
     index.entities = vocabulary(entities, "ENTY")?;
     let (n_terms, n_entities) = (index.terms.texts.len() as u32, index.entities.texts.len() as u32);
 
@@ -403,7 +423,11 @@ fn rebuild(meta: Meta, terms: Vec<String>, entities: Vec<String>, docs: &[u8]) -
                 for _ in 0..count {
                     let (stored, tail) =
                         postcard::take_from_bytes::<Option<StoredDoc>>(rest).map_err(decode)?;
-                    docs.push(stored.map(|d| doc(d, n_terms, n_entities)).transpose()?);
+                    docs.push(
+                        stored
+                            .map(|d| doc(d, n_terms, n_surfaces, n_entities))
+                            .transpose()?,
+                    );
                     rest = tail;
                 }
                 if !rest.is_empty() {
@@ -478,7 +502,7 @@ fn rebuild(meta: Meta, terms: Vec<String>, entities: Vec<String>, docs: &[u8]) -
 
 /// A stored document as the index keeps it, every term and entity id checked against the
 /// vocabularies' sizes.
-fn doc(d: StoredDoc, n_terms: u32, n_entities: u32) -> Result<Doc> {
+fn doc(d: StoredDoc, n_terms: u32, n_surfaces: u32, n_entities: u32) -> Result<Doc> {
     let bad_id = |what: &str, id: u32, max: u32| {
         corrupt(
             "DOCS",
@@ -490,6 +514,20 @@ fn doc(d: StoredDoc, n_terms: u32, n_entities: u32) -> Result<Doc> {
     };
     if let Some(&(t, _)) = d.terms.iter().find(|(t, _)| *t >= n_terms) {
         return Err(bad_id("term", t, n_terms));
+    }
+    if d.surfaces.len() != d.terms.len() {
+        return Err(corrupt(
+            "DOCS",
+            format!(
+                "article {}: {} terms but {} surfaces",
+                crate::error::quoted(&d.article.id),
+                d.terms.len(),
+                d.surfaces.len()
+            ),
+        ));
+    }
+    if let Some(&s) = d.surfaces.iter().find(|&&s| s >= n_surfaces) {
+        return Err(bad_id("surface", s, n_surfaces));
     }
     if let Some((e, _, _)) = d.entities.iter().find(|(e, _, _)| *e >= n_entities) {
         return Err(bad_id("entity", *e, n_entities));
@@ -518,6 +556,7 @@ fn doc(d: StoredDoc, n_terms: u32, n_entities: u32) -> Result<Doc> {
         lang: language(&d.lang, "DOCS")?,
         article,
         terms: d.terms,
+        surfaces: d.surfaces,
         entities: d
             .entities
             .into_iter()
@@ -650,10 +689,16 @@ mod tests {
                 .starts_with("index file: not a connexe index: expected magic \"CONNEXE\\0\", found \"PK\\u{3}\\u{4} a z\"")
         );
         let mut newer = good.clone();
-        newer[8..12].copy_from_slice(&2u32.to_le_bytes());
+        newer[8..12].copy_from_slice(&3u32.to_le_bytes());
         assert_eq!(
             Index::from_bytes(&newer).unwrap_err().to_string(),
-            "index file: format version 2 is newer than this connexe reads (1); upgrade connexe"
+            "index file: format version 3 is newer than this connexe reads (2); upgrade connexe"
+        );
+        let mut older = good.clone();
+        older[8..12].copy_from_slice(&1u32.to_le_bytes());
+        assert_eq!(
+            Index::from_bytes(&older).unwrap_err().to_string(),
+            "index file: format version 1 was written by an older connexe; this one reads version 2: rebuild the index with `connexe index`"
         );
         let mut flipped = good.clone();
         let last = flipped.len() - 1;

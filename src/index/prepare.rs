@@ -16,9 +16,9 @@ use crate::language::Language;
 pub(crate) struct Prepared {
     pub(crate) article: Article,
     pub(crate) lang: Language,
-    /// (term, 1 + ln(field-weighted tf)), sorted by term: a fixed summation order makes
-    /// scores identical however the index was built.
-    pub(crate) terms: Vec<(String, f32)>,
+    /// (term, 1 + ln(field-weighted tf), the word as the article first writes it), sorted by
+    /// term: a fixed summation order makes scores identical however the index was built.
+    pub(crate) terms: Vec<(String, f32, String)>,
     /// (key, weight multiplier, name as first written), sorted by key.
     pub(crate) entities: Vec<(String, f32, String)>,
     /// (long name key, acronym key) pairs this article teaches.
@@ -72,11 +72,21 @@ pub(crate) fn prepare(
     let lang = language_of(&article, default_language);
     let analyzer = analyzers.get(lang);
 
-    let mut counts: HashMap<String, f64> = HashMap::new();
+    // Each term's weighted count and its first surface (lower case, without an elided
+    // article), which explanations show instead of the stem.
+    let mut counts: HashMap<String, (f64, String)> = HashMap::new();
     let mut count = |text: &str, weight: f64| {
         if weight > 0.0 {
-            analyzer.analyze(text, |_, term| {
-                *counts.entry_ref(term).or_insert(0.0) += weight;
+            analyzer.analyze(text, |surface, term| {
+                counts
+                    .entry_ref(term)
+                    .or_insert_with(|| {
+                        (
+                            0.0,
+                            crate::analysis::without_elision(surface, lang).to_lowercase(),
+                        )
+                    })
+                    .0 += weight;
             });
         }
     };
@@ -88,7 +98,10 @@ pub(crate) fn prepare(
     for tag in &article.tags {
         count(tag, fields.tags);
     }
-    let mut terms: Vec<(String, f32)> = counts.into_iter().map(|(t, tf)| (t, sublinear(tf))).collect();
+    let mut terms: Vec<(String, f32, String)> = counts
+        .into_iter()
+        .map(|(t, (tf, surface))| (t, sublinear(tf), surface))
+        .collect();
     terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
 
     let mut entities: HashMap<String, (f32, String)> = HashMap::new();

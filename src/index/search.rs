@@ -229,7 +229,8 @@ impl Index {
         let mut idf_cache = EntityIdf::new();
         let query = self.query(slot, derived, &mut idf_cache);
         let candidates = with_scratch(self.docs.len(), self.term_postings.len(), |scratch| {
-            let (found, sharing_entities) = self.candidates(&query, derived, scratch);
+            let found = self.candidates(&query, derived, scratch);
+            let sharing = self.entity_ids_of(&query, derived);
             self.load_query(scratch, &query.terms);
             let scored = found
                 .into_iter()
@@ -238,7 +239,10 @@ impl Index {
                     components: self.components(
                         &query,
                         c,
-                        sharing_entities.contains(&c),
+                        self.doc(c)
+                            .entities
+                            .iter()
+                            .any(|e| sharing.binary_search(&e.0).is_ok()),
                         scratch,
                         derived,
                         &mut idf_cache,
@@ -301,7 +305,7 @@ impl Index {
             shared
         });
         let needed: HashSet<u32> = shared.iter().flatten().copied().collect();
-        let words = self.surfaces(pool.query.slot, &needed);
+        let words = self.surfaces_of(pool.query.slot, &needed);
         ranked
             .into_iter()
             .zip(shared)
@@ -310,7 +314,9 @@ impl Index {
                 for t in terms {
                     let word = words
                         .get(&t)
-                        .map_or_else(|| self.terms.text(t).to_owned(), Clone::clone);
+                        .copied()
+                        .unwrap_or_else(|| self.terms.text(t))
+                        .to_owned();
                     if !explain.shared_terms.contains(&word) {
                         explain.shared_terms.push(word);
                     }
@@ -495,14 +501,9 @@ impl Index {
     }
 
     /// The articles worth scoring in full: the best by the query's strongest terms, and the
-    /// best by shared entities (those are returned again, as the set that shares one). Never
-    /// a scan of all articles.
-    fn candidates(
-        &self,
-        query: &Query<'_>,
-        derived: &Derived,
-        scratch: &mut Scratch,
-    ) -> (Vec<u32>, HashSet<u32>) {
+    /// best by shared entities. Reads at most `postings_per_term` postings of each term and
+    /// entity (see [`RetrievalOptions`](crate::RetrievalOptions)): never a scan of all articles.
+    fn candidates(&self, query: &Query<'_>, derived: &Derived, scratch: &mut Scratch) -> Vec<u32> {
         let options = &self.config.retrieval;
         let n = self.len();
         let max_df = if n >= options.min_articles_for_df_cut {
@@ -524,61 +525,114 @@ impl Index {
 
         // Partial dot products by slot, in the dense accumulator; `touched` lists the slots set.
         let mut touched: Vec<u32> = Vec::new();
+        let mut add = |slot: u32, weight: f64, scratch: &mut Scratch| {
+            if slot != query.slot {
+                let acc = &mut scratch.by_slot[slot as usize];
+                if *acc == 0.0 {
+                    touched.push(slot);
+                }
+                *acc += weight;
+            }
+        };
         for (term, weight) in strongest {
             let idf = derived.idf[term as usize];
-            for p in &self.term_postings[term as usize] {
-                if p.slot != query.slot {
-                    let acc = &mut scratch.by_slot[p.slot as usize];
-                    if *acc == 0.0 {
-                        touched.push(p.slot);
-                    }
-                    *acc += weight * f64::from(p.weight) * idf;
-                }
+            // A long list: its heaviest articles only.
+            let postings: &[super::Posting] = match derived.top_postings.get(&term) {
+                Some(top) => top,
+                None => &self.term_postings[term as usize][..],
+            };
+            for p in postings {
+                add(p.slot, weight * f64::from(p.weight) * idf, scratch);
             }
         }
-        let by_text: Vec<(u32, f64)> = touched
-            .iter()
-            .map(|&slot| {
-                let dot = std::mem::take(&mut scratch.by_slot[slot as usize]);
-                let norm = derived.norms[slot as usize];
-                (slot, if norm > 0.0 { dot / norm } else { 0.0 })
-            })
-            .collect();
+        let by_text = self.take_scores(scratch, &touched, |slot, dot| {
+            let norm = derived.norms[slot as usize];
+            if norm > 0.0 { dot / norm } else { 0.0 }
+        });
+        let mut pool = self.best(by_text, options.candidates, derived);
 
-        let mut by_entity: HashMap<u32, f64> = HashMap::new();
+        touched.clear();
         for &(key, weight, _) in &query.entities {
             let Some(canonical) = self.entities.get(key) else {
                 continue;
             };
             let longs = derived.learned.longs_of(canonical);
+            let names = std::iter::once(&canonical).chain(longs);
+            if names
+                .clone()
+                .map(|&e| self.entity_postings[e as usize].len())
+                .sum::<usize>()
+                > options.postings_per_term
+            {
+                continue;
+            }
+            // An article naming both the long name and the acronym counts once.
             let mut seen: HashSet<u32> = HashSet::new();
-            for &e in std::iter::once(&canonical).chain(longs) {
+            for &e in names {
                 for p in &self.entity_postings[e as usize] {
-                    if p.slot != query.slot && seen.insert(p.slot) {
-                        *by_entity.entry(p.slot).or_insert(0.0) += weight;
+                    if p.slot != query.slot && (longs.is_empty() || seen.insert(p.slot)) {
+                        let acc = &mut scratch.by_slot[p.slot as usize];
+                        if *acc == 0.0 {
+                            touched.push(p.slot);
+                        }
+                        *acc += weight;
                     }
                 }
             }
         }
-        let sharing: HashSet<u32> = by_entity.keys().copied().collect();
-        let mut pool: Vec<u32> = self.best(by_text, options.candidates);
-        pool.extend(self.best(by_entity.into_iter().collect(), options.candidates));
+        let by_entity = self.take_scores(scratch, &touched, |_, sum| sum);
+        pool.extend(self.best(by_entity, options.candidates, derived));
         pool.sort_unstable();
         pool.dedup();
-        (pool, sharing)
+        pool
+    }
+
+    /// The entity ids an article must name to share an entity with the query: each of its
+    /// canonical entities and the long names taught as them; sorted.
+    fn entity_ids_of(&self, query: &Query<'_>, derived: &Derived) -> Vec<u32> {
+        let mut ids: Vec<u32> = Vec::new();
+        for &(key, _, _) in &query.entities {
+            if let Some(canonical) = self.entities.get(key) {
+                ids.push(canonical);
+                ids.extend_from_slice(derived.learned.longs_of(canonical));
+            }
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
+    /// The accumulated scores of `touched` slots, through `finish`, leaving the
+    /// accumulator zero.
+    fn take_scores(
+        &self,
+        scratch: &mut Scratch,
+        touched: &[u32],
+        finish: impl Fn(u32, f64) -> f64,
+    ) -> Vec<(u32, f64)> {
+        touched
+            .iter()
+            .map(|&slot| {
+                (
+                    slot,
+                    finish(slot, std::mem::take(&mut scratch.by_slot[slot as usize])),
+                )
+            })
+            .collect()
     }
 
     /// The `n` best slots by score, ties by id.
-    fn best(&self, mut all: Vec<(u32, f64)>, n: usize) -> Vec<u32> {
-        let cmp = |a: &(u32, f64), b: &(u32, f64)| {
-            b.1.total_cmp(&a.1)
-                .then_with(|| self.doc(a.0).article.id.cmp(&self.doc(b.0).article.id))
-        };
-        if all.len() > n {
-            all.select_nth_unstable_by(n - 1, cmp);
-            all.truncate(n);
+    fn best(&self, all: Vec<(u32, f64)>, n: usize, derived: &Derived) -> Vec<u32> {
+        // Scores are >= 0, so their bits order like them: one integer comparison per pair.
+        let mut keys: Vec<(u64, u32, u32)> = all
+            .into_iter()
+            .map(|(slot, score)| (u64::MAX - score.to_bits(), derived.id_rank[slot as usize], slot))
+            .collect();
+        if keys.len() > n {
+            keys.select_nth_unstable(n - 1);
+            keys.truncate(n);
         }
-        all.into_iter().map(|(slot, _)| slot).collect()
+        keys.into_iter().map(|(_, _, slot)| slot).collect()
     }
 
     /// Every component of the score of `candidate` but recency (set by [`Index::rank`]);
@@ -657,39 +711,15 @@ impl Index {
         both.into_iter().map(|(_, name)| name.to_owned()).collect()
     }
 
-    /// How article `slot` first writes each of the `needed` terms (lower case, without an
-    /// elided article), for readable explanations: reads the title, lead, body and tags in
-    /// that order and stops once every needed term is found.
-    fn surfaces(&self, slot: u32, needed: &HashSet<u32>) -> HashMap<u32, String> {
-        let mut out: HashMap<u32, String> = HashMap::new();
-        if needed.is_empty() {
-            return out;
-        }
+    /// How article `slot` first writes each of the `needed` terms, for readable explanations.
+    fn surfaces_of(&self, slot: u32, needed: &HashSet<u32>) -> HashMap<u32, &str> {
         let doc = self.doc(slot);
-        let analyzer = self.analyzers.get(doc.lang);
-        let a = &doc.article;
-        for text in [Some(&a.title), a.lead.as_ref(), Some(&a.body)]
-            .into_iter()
-            .flatten()
-            .chain(&a.tags)
-        {
-            // Paragraph by paragraph, so a long body stops early.
-            for part in text.split("\n\n") {
-                analyzer.analyze(part, |surface, term| {
-                    if let Some(t) = self.terms.get(term)
-                        && needed.contains(&t)
-                        && !out.contains_key(&t)
-                    {
-                        let word = crate::analysis::without_elision(surface, doc.lang);
-                        out.insert(t, word.to_lowercase());
-                    }
-                });
-                if out.len() == needed.len() {
-                    return out;
-                }
-            }
-        }
-        out
+        doc.terms
+            .iter()
+            .zip(&doc.surfaces)
+            .filter(|((t, _), _)| needed.contains(t))
+            .map(|(&(t, _), &s)| (t, self.surfaces.text(s)))
+            .collect()
     }
 }
 
