@@ -171,6 +171,7 @@ fn wide_config(config: &IndexConfig) -> IndexConfig {
     wide.retrieval.query_terms = usize::MAX;
     wide.retrieval.candidates = usize::MAX;
     wide.retrieval.max_df_ratio = 1.0;
+    wide.retrieval.postings_per_term = usize::MAX;
     wide
 }
 
