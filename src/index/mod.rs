@@ -71,7 +71,7 @@ pub struct RetrievalOptions {
     pub candidates: usize,
     /// How many shared words an explanation lists (default 5).
     pub explain_terms: usize,
-    /// A query reads at most this many articles of each term and entity (default 2000): for
+    /// A query reads at most this many articles of each term and entity (default 500): for
     /// a term, those where it weighs most; an entity in more articles brings no candidates on
     /// its own. Only which articles are scored changes; their scores stay exact.
     pub postings_per_term: usize,
@@ -494,6 +494,32 @@ impl Index {
     /// The configuration.
     pub fn config(&self) -> &IndexConfig {
         &self.config
+    }
+
+    /// Changes how candidates are retrieved. Nothing stored depends on these options, so an
+    /// index (or an opened index file) can be tuned without rebuilding it.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Config`](crate::ErrorKind::Config) naming an invalid value; the index
+    /// is unchanged.
+    ///
+    /// # Examples
+    /// ```
+    /// let mut index = connexe::Index::default();
+    /// let fewer = connexe::RetrievalOptions { candidates: 20, ..Default::default() };
+    /// index.set_retrieval(fewer)?;
+    /// assert_eq!(index.config().retrieval.candidates, 20);
+    /// # Ok::<(), connexe::Error>(())
+    /// ```
+    pub fn set_retrieval(&mut self, options: RetrievalOptions) -> Result<()> {
+        let config = IndexConfig {
+            retrieval: options,
+            ..self.config.clone()
+        };
+        config.validate()?;
+        self.config = config;
+        self.derived = OnceLock::new();
+        Ok(())
     }
 
     /// The alias table.

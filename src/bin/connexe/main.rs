@@ -1,6 +1,7 @@
 //! The `connexe` command line: related articles and pages for a JSON Lines corpus or a saved
 //! index, index maintenance, and a demo on the bundled French corpus.
 
+mod bench;
 mod eval;
 mod plot;
 mod tune;
@@ -167,7 +168,7 @@ struct Files {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
+pub(crate) enum Format {
     Text,
     Json,
 }
@@ -291,7 +292,7 @@ fn run(cli: Cli) -> Result<()> {
             queries,
             seed,
             format,
-        } => bench(articles, corpus.as_deref(), queries, seed, format),
+        } => bench::run(articles, corpus.as_deref(), queries, seed, format),
         Command::Demo { id, format, files } => {
             let (config, aliases) = files.load(Some(DEMO_ALIASES))?;
             let reader = JsonlReader::new(DEMO_CORPUS.as_bytes());
@@ -356,7 +357,7 @@ impl Files {
 }
 
 /// Reads and indexes a corpus, with a progress bar on stderr once it takes over a second.
-fn load_corpus(path: &Path, config: Config, aliases: AliasTable) -> Result<Index> {
+pub(crate) fn load_corpus(path: &Path, config: Config, aliases: AliasTable) -> Result<Index> {
     let name = path.display().to_string();
     let file = File::open(path).with_context(|| name.clone())?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
@@ -480,109 +481,4 @@ fn flags(pinned: bool, fallback: bool) -> &'static str {
         (false, true) => ", fallback",
         _ => "",
     }
-}
-
-/// Figures of `connexe bench`.
-#[derive(serde::Serialize)]
-struct BenchReport {
-    articles: usize,
-    build_s: f64,
-    similar_p50_us: f64,
-    similar_p99_us: f64,
-    page_p50_us: f64,
-    page_p99_us: f64,
-    peak_rss_mb: f64,
-    postings: usize,
-}
-
-fn bench(articles: usize, corpus: Option<&Path>, queries: usize, seed: u64, format: Format) -> Result<()> {
-    if articles < 2 || queries == 0 {
-        bail!("--articles must be at least 2 and --queries at least 1");
-    }
-    let (index, started) = match corpus {
-        Some(path) => {
-            let started = Instant::now();
-            (load_corpus(path, Config::default(), AliasTable::new())?, started)
-        }
-        None => {
-            let generated: Vec<connexe::Article> =
-                connexe::synth::Generator::new(seed).take(articles).collect();
-            let started = Instant::now();
-            (
-                Index::build(Default::default(), Default::default(), generated)?,
-                started,
-            )
-        }
-    };
-    // The first query derives idf and norms: part of making the index ready.
-    let first = index.articles().next().expect("articles").id.clone();
-    index.similar(&first, 5)?;
-    let build_s = started.elapsed().as_secs_f64();
-
-    // Query ids spread evenly over the corpus in file order (the order of `articles()` for an
-    // index that never lost an article), the same for both kinds of query and for peers.
-    let all: Vec<&str> = index.articles().map(|a| a.id.as_str()).collect();
-    let step = (all.len() / queries).max(1);
-    let ids: Vec<String> = (0..queries)
-        .map(|i| all[(i * step) % all.len()].to_owned())
-        .collect();
-    let time = |f: &dyn Fn(&str) -> Result<()>| -> Result<Vec<f64>> {
-        let mut us = Vec::with_capacity(ids.len());
-        for id in &ids {
-            let t = Instant::now();
-            f(id)?;
-            us.push(t.elapsed().as_secs_f64() * 1e6);
-        }
-        us.sort_by(f64::total_cmp);
-        Ok(us)
-    };
-    let similar = time(&|id| {
-        let related = index.similar(id, 5)?;
-        anyhow::ensure!(!related.is_empty(), "no related article for {id}");
-        Ok(())
-    })?;
-    let page_config = connexe::PageConfig::default();
-    let pages = time(&|id| {
-        let page = index.page(id, &page_config)?;
-        anyhow::ensure!(!page.go_further.is_empty(), "empty page for {id}");
-        Ok(())
-    })?;
-    let pct = |v: &[f64], p: f64| v[((v.len() - 1) as f64 * p).round() as usize];
-    let report = BenchReport {
-        articles: index.len(),
-        build_s,
-        similar_p50_us: pct(&similar, 0.5),
-        similar_p99_us: pct(&similar, 0.99),
-        page_p50_us: pct(&pages, 0.5),
-        page_p99_us: pct(&pages, 0.99),
-        peak_rss_mb: peak_rss_mb(),
-        postings: index.stats().postings,
-    };
-    let mut out = std::io::stdout().lock();
-    match format {
-        Format::Json => writeln!(out, "{}", serde_json::to_string(&report)?)?,
-        Format::Text => {
-            writeln!(out, "articles      {:>12}", report.articles)?;
-            writeln!(out, "postings      {:>12}", report.postings)?;
-            writeln!(out, "build         {:>12.2} s", report.build_s)?;
-            writeln!(out, "similar p50   {:>12.0} µs", report.similar_p50_us)?;
-            writeln!(out, "similar p99   {:>12.0} µs", report.similar_p99_us)?;
-            writeln!(out, "page p50      {:>12.0} µs", report.page_p50_us)?;
-            writeln!(out, "page p99      {:>12.0} µs", report.page_p99_us)?;
-            writeln!(out, "peak memory   {:>12.0} MB", report.peak_rss_mb)?;
-        }
-    }
-    Ok(())
-}
-
-/// The process's peak resident memory (Linux: VmHWM of /proc/self/status), 0 elsewhere.
-fn peak_rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-            let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-            Some(kb / 1024.0)
-        })
-        .unwrap_or(0.0)
 }
