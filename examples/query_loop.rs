@@ -13,16 +13,20 @@ fn main() -> Result<(), connexe::Error> {
     let step = (ids.len() / queries).max(1);
     let config = connexe::PageConfig::default();
     index.similar(&ids[0], 5)?;
+    // QUERY_LOOP=similar leaves pages out, to profile `similar` alone.
+    let similar_only = std::env::var("QUERY_LOOP").is_ok_and(|v| v == "similar");
     let mut found = 0;
     let mut similar = Vec::new();
-    let mut page = Vec::new();
+    let mut page = vec![0];
     for id in ids.iter().step_by(step).take(queries) {
         let started = Instant::now();
         found += index.similar(id, 5)?.len();
         similar.push(started.elapsed().as_micros());
-        let started = Instant::now();
-        found += index.page(id, &config)?.you_may_like.len();
-        page.push(started.elapsed().as_micros());
+        if !similar_only {
+            let started = Instant::now();
+            found += index.page(id, &config)?.you_may_like.len();
+            page.push(started.elapsed().as_micros());
+        }
     }
     assert!(found > 0, "no article related to any other");
     similar.sort_unstable();

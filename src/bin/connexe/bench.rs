@@ -1,13 +1,43 @@
 //! `connexe bench`: build, `similar` and `page` timed on a synthetic corpus (or a file).
 
 use std::io::Write;
-use std::path::Path;
+use std::path::PathBuf;
 use std::time::Instant;
 
-use anyhow::{Result, bail};
-use connexe::{AliasTable, Config, Index};
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use connexe::{AliasTable, Config, Index, RetrievalOptions};
 
 use crate::{Format, load_corpus};
+
+/// Arguments of `connexe bench`.
+#[derive(Args)]
+pub(crate) struct BenchArgs {
+    /// How many synthetic articles.
+    #[arg(long, default_value_t = 10_000)]
+    articles: usize,
+    /// Time a corpus file (JSON Lines) instead of a synthetic corpus; the build time then
+    /// includes reading it.
+    #[arg(long, conflicts_with = "index")]
+    corpus: Option<PathBuf>,
+    /// Time an index file written by `connexe index`; the build time is then the time to
+    /// open it.
+    #[arg(long)]
+    index: Option<PathBuf>,
+    /// Retrieval options as JSON, e.g. '{"postings_per_term": 1000}', to measure their
+    /// speed and recall without rebuilding anything.
+    #[arg(long)]
+    retrieval: Option<String>,
+    /// How many queries of each kind.
+    #[arg(long, default_value_t = 1000)]
+    queries: usize,
+    /// Seed of the synthetic corpus.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
 
 /// Figures of `connexe bench`.
 #[derive(serde::Serialize)]
@@ -20,26 +50,39 @@ struct BenchReport {
     page_p99_us: f64,
     peak_rss_mb: f64,
     postings: usize,
-    /// Share of the exhaustive top 5 that the default retrieval finds (see [`recall_at_5`]).
+    /// Share of the exhaustive top 5 that the configured retrieval finds (see [`recall_at_5`]).
     recall_at_5: f64,
+    /// Summed score of the retrieval's top 5 over that of the exhaustive top 5: near 1 when
+    /// what it misses are near-ties.
+    score_at_5: f64,
 }
 
-pub(crate) fn run(
-    articles: usize,
-    corpus: Option<&Path>,
-    queries: usize,
-    seed: u64,
-    format: Format,
-) -> Result<()> {
+pub(crate) fn run(args: BenchArgs) -> Result<()> {
+    let BenchArgs {
+        articles,
+        corpus,
+        index,
+        retrieval,
+        queries,
+        seed,
+        format,
+    } = args;
     if articles < 2 || queries == 0 {
         bail!("--articles must be at least 2 and --queries at least 1");
     }
-    let (mut index, started) = match corpus {
-        Some(path) => {
+    let retrieval: Option<RetrievalOptions> = retrieval
+        .map(|json| serde_json::from_str(&json).context("--retrieval"))
+        .transpose()?;
+    let (mut index, started) = match (corpus, index) {
+        (Some(path), _) => {
             let started = Instant::now();
-            (load_corpus(path, Config::default(), AliasTable::new())?, started)
+            (load_corpus(&path, Config::default(), AliasTable::new())?, started)
         }
-        None => {
+        (None, Some(path)) => {
+            let started = Instant::now();
+            (Index::open(&path)?, started)
+        }
+        (None, None) => {
             let generated: Vec<connexe::Article> =
                 connexe::synth::Generator::new(seed).take(articles).collect();
             let started = Instant::now();
@@ -49,6 +92,12 @@ pub(crate) fn run(
             )
         }
     };
+    if let Some(options) = retrieval {
+        index.set_retrieval(options).context("--retrieval")?;
+    }
+    if index.len() < 2 {
+        bail!("the index has {} article(s); bench needs at least 2", index.len());
+    }
     // The first query derives idf and norms: part of making the index ready.
     let first = index.articles().next().expect("articles").id.clone();
     index.similar(&first, 5)?;
@@ -82,7 +131,7 @@ pub(crate) fn run(
         anyhow::ensure!(!page.go_further.is_empty(), "empty page for {id}");
         Ok(())
     })?;
-    let recall_at_5 = recall_at_5(&mut index, &ids[..ids.len().min(RECALL_QUERIES)])?;
+    let (recall_at_5, score_at_5) = recall_at_5(&mut index, &ids[..ids.len().min(RECALL_QUERIES)])?;
     let pct = |v: &[f64], p: f64| v[((v.len() - 1) as f64 * p).round() as usize];
     let report = BenchReport {
         articles: index.len(),
@@ -94,6 +143,7 @@ pub(crate) fn run(
         peak_rss_mb: peak_rss_mb(),
         postings: index.stats().postings,
         recall_at_5,
+        score_at_5,
     };
     let mut out = std::io::stdout().lock();
     match format {
@@ -108,6 +158,7 @@ pub(crate) fn run(
             writeln!(out, "page p99      {:>12.0} µs", report.page_p99_us)?;
             writeln!(out, "peak memory   {:>12.0} MB", report.peak_rss_mb)?;
             writeln!(out, "recall@5      {:>12.3}", report.recall_at_5)?;
+            writeln!(out, "score@5       {:>12.3}", report.score_at_5)?;
         }
     }
     Ok(())
@@ -128,14 +179,21 @@ pub(crate) fn peak_rss_mb() -> f64 {
 /// How many queries [`recall_at_5`] checks: exhaustive queries are slow.
 const RECALL_QUERIES: usize = 50;
 
-/// The share of the top 5 of an exhaustive search (every term, every posting, every article
-/// that shares one scored) that the configured retrieval also returns: what reading only
-/// part of the postings costs in results.
-fn recall_at_5(index: &mut Index, ids: &[String]) -> Result<f64> {
+/// What reading only part of the postings costs in results, against an exhaustive search
+/// (every term, every posting, every article that shares one scored): the share of its top 5
+/// that the configured retrieval also returns, and the summed score of the retrieval's top 5
+/// over that of the exhaustive top 5.
+fn recall_at_5(index: &mut Index, ids: &[String]) -> Result<(f64, f64)> {
     let configured = index.config().retrieval;
-    let top5 = |index: &Index| -> Result<Vec<Vec<String>>> {
+    let top5 = |index: &Index| -> Result<Vec<Vec<(String, f64)>>> {
         ids.iter()
-            .map(|id| Ok(index.similar(id, 5)?.into_iter().map(|r| r.id).collect()))
+            .map(|id| {
+                Ok(index
+                    .similar(id, 5)?
+                    .into_iter()
+                    .map(|r| (r.id, r.score))
+                    .collect())
+            })
             .collect()
     };
     let fast = top5(index)?;
@@ -148,14 +206,16 @@ fn recall_at_5(index: &mut Index, ids: &[String]) -> Result<f64> {
     })?;
     let exhaustive = top5(index);
     index.set_retrieval(configured)?;
-    let (mut found, mut total) = (0, 0);
+    let (mut found, mut total, mut score, mut best) = (0, 0, 0.0, 0.0);
     for (fast, exact) in fast.iter().zip(exhaustive?) {
-        found += exact.iter().filter(|id| fast.contains(id)).count();
+        found += exact
+            .iter()
+            .filter(|(id, _)| fast.iter().any(|f| &f.0 == id))
+            .count();
         total += exact.len();
+        score += fast.iter().map(|f| f.1).sum::<f64>();
+        best += exact.iter().map(|e| e.1).sum::<f64>();
     }
-    Ok(if total == 0 {
-        1.0
-    } else {
-        found as f64 / total as f64
-    })
+    let ratio = |a: f64, b: f64| if b == 0.0 { 1.0 } else { a / b };
+    Ok((ratio(found as f64, total as f64), ratio(score, best)))
 }

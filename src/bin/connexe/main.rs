@@ -107,24 +107,7 @@ enum Command {
         seed: u64,
     },
     /// Times build, `similar` and `page` on a synthetic corpus built in memory (or a file).
-    Bench {
-        /// How many articles.
-        #[arg(long, default_value_t = 10_000)]
-        articles: usize,
-        /// Time a corpus file (JSON Lines) instead of a synthetic corpus; the build time then
-        /// includes reading it.
-        #[arg(long)]
-        corpus: Option<PathBuf>,
-        /// How many queries of each kind.
-        #[arg(long, default_value_t = 1000)]
-        queries: usize,
-        /// Seed of the synthetic corpus.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
-    },
+    Bench(bench::BenchArgs),
     /// The page of an article of the bundled French corpus (BBC Afrique, MasakhaNEWS).
     Demo {
         /// The article to show (default: a showcase article, named in the output).
@@ -286,13 +269,7 @@ fn run(cli: Cli) -> Result<()> {
             out.flush()?;
             Ok(())
         }
-        Command::Bench {
-            articles,
-            corpus,
-            queries,
-            seed,
-            format,
-        } => bench::run(articles, corpus.as_deref(), queries, seed, format),
+        Command::Bench(args) => bench::run(args),
         Command::Demo { id, format, files } => {
             let (config, aliases) = files.load(Some(DEMO_ALIASES))?;
             let reader = JsonlReader::new(DEMO_CORPUS.as_bytes());
