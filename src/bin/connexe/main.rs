@@ -1,6 +1,7 @@
 //! The `connexe` command line: related articles and pages for a JSON Lines corpus or a saved
 //! index, index maintenance, and a demo on the bundled French corpus.
 
+mod batch;
 mod bench;
 mod eval;
 mod plot;
@@ -108,6 +109,9 @@ enum Command {
     },
     /// Times build, `similar` and `page` on a synthetic corpus built in memory (or a file).
     Bench(bench::BenchArgs),
+    /// The page of every article, computed on all cores, written as JSON Lines (one
+    /// `connexe page --format json` page a line), with a progress bar and a summary on stderr.
+    Batch(batch::BatchArgs),
     /// The page of an article of the bundled French corpus (BBC Afrique, MasakhaNEWS).
     Demo {
         /// The article to show (default: a showcase article, named in the output).
@@ -270,6 +274,7 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Bench(args) => bench::run(args),
+        Command::Batch(args) => batch::run(args),
         Command::Demo { id, format, files } => {
             let (config, aliases) = files.load(Some(DEMO_ALIASES))?;
             let reader = JsonlReader::new(DEMO_CORPUS.as_bytes());
