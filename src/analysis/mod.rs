@@ -8,7 +8,11 @@
 mod filters;
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use hashbrown::HashMap;
 
 use serde::{Deserialize, Serialize};
 use unicode_segmentation::UnicodeSegmentation;
@@ -60,6 +64,27 @@ impl Default for AnalysisOptions {
 pub struct Analyzer {
     lang: Language,
     filters: Vec<Box<dyn TokenFilter>>,
+    /// Tells this analyzer's remembered words from another's (see [`Memo`]).
+    id: u64,
+}
+
+/// Source of [`Analyzer`] ids.
+static NEXT_ANALYZER: AtomicU64 = AtomicU64::new(0);
+
+/// How many words a thread remembers, all analyzers together, before it forgets them all.
+const MEMO_WORDS: usize = 1 << 18;
+
+/// Words this thread has analysed, by analyzer: news repeat their words, so most words cost
+/// one hash lookup instead of the pipeline (lower-casing, stemming, accent folding and their
+/// allocations). Filters are pure functions of the token, so remembering changes nothing.
+#[derive(Default)]
+struct Memo {
+    by_analyzer: HashMap<u64, HashMap<Box<str>, Option<Box<str>>>>,
+    words: usize,
+}
+
+thread_local! {
+    static MEMO: RefCell<Memo> = RefCell::new(Memo::default());
 }
 
 /// Builds an [`Analyzer`] one stage at a time.
@@ -88,6 +113,7 @@ impl Analyzer {
             analyzer: Analyzer {
                 lang,
                 filters: Vec::new(),
+                id: NEXT_ANALYZER.fetch_add(1, Ordering::Relaxed),
             },
         }
     }
@@ -123,19 +149,58 @@ impl Analyzer {
 
     /// Calls `sink(surface, term)` for every term of `text`, in text order: `surface` is the
     /// word as written, `term` what the pipeline made of it.
-    pub fn analyze(&self, text: &str, mut sink: impl FnMut(&str, &str)) {
-        'words: for word in text.unicode_words() {
-            let mut token = Cow::Borrowed(word);
-            for filter in &self.filters {
-                match filter.filter(token) {
-                    Some(t) => token = t,
-                    None => continue 'words,
+    pub fn analyze(&self, text: &str, sink: impl FnMut(&str, &str)) {
+        self.analyze_words(text.unicode_words(), sink);
+    }
+
+    /// [`Analyzer::analyze`] of words already split (by UAX #29, as `analyze` splits them),
+    /// so a text split once serves both the terms and the names.
+    pub(crate) fn analyze_words<'t>(
+        &self,
+        words: impl Iterator<Item = &'t str>,
+        mut sink: impl FnMut(&str, &str),
+    ) {
+        MEMO.with(|memo| {
+            // A sink that analyses text itself finds the memo in use, and goes without it.
+            let Ok(mut memo) = memo.try_borrow_mut() else {
+                for word in words {
+                    if let Some(term) = self.term_of(word) {
+                        sink(word, &term);
+                    }
+                }
+                return;
+            };
+            if memo.words >= MEMO_WORDS {
+                *memo = Memo::default();
+            }
+            let Memo {
+                by_analyzer,
+                words: remembered,
+            } = &mut *memo;
+            let known = by_analyzer.entry(self.id).or_default();
+            for word in words {
+                let term = match known.get(word) {
+                    Some(term) => term.as_deref(),
+                    None => {
+                        let term = self.term_of(word).map(|t| Box::<str>::from(t.as_ref()));
+                        *remembered += 1;
+                        known.entry(Box::from(word)).insert(term).into_mut().as_deref()
+                    }
+                };
+                if let Some(term) = term {
+                    sink(word, term);
                 }
             }
-            if !token.is_empty() {
-                sink(word, &token);
-            }
+        })
+    }
+
+    /// What the pipeline makes of one word: `None` when a stage drops it or nothing is left.
+    fn term_of<'w>(&self, word: &'w str) -> Option<Cow<'w, str>> {
+        let mut token = Cow::Borrowed(word);
+        for filter in &self.filters {
+            token = filter.filter(token)?;
         }
+        (!token.is_empty()).then_some(token)
     }
 
     /// The terms of `text`, in order.
@@ -181,6 +246,26 @@ mod tests {
         ($($name:ident: $lang:ident, $input:expr => $expected:expr;)*) => {
             &[$(Case { name: stringify!($name), lang: Language::$lang, input: $input, expected: &$expected }),*]
         };
+    }
+
+    #[test]
+    fn remembered_words_give_the_same_terms_even_from_a_sink_that_analyses() {
+        let fr = Analyzer::for_language(Language::French);
+        let text = "L’Italie et l'État islamique: l'Italie reçoit Rome, États et Italie.";
+        let first = fr.terms(text);
+        assert_eq!(fr.terms(text), first);
+        // A sink that analyses text finds the memo busy and runs the pipeline itself.
+        let mut nested = Vec::new();
+        fr.analyze(text, |word, term| {
+            nested.push((term.to_owned(), fr.terms(word)));
+        });
+        let terms: Vec<String> = nested.iter().map(|(t, _)| t.clone()).collect();
+        assert_eq!(terms, first);
+        assert!(nested.iter().all(|(t, again)| again == &vec![t.clone()]));
+        // Two analyzers of the same language with other stages keep their own memories.
+        let words = Analyzer::builder(Language::French).filter(Lowercase).build();
+        assert_eq!(words.terms("Italie"), ["italie"]);
+        assert_eq!(fr.terms("Italie"), ["ital"]);
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! Finding names in text: capitalised runs, acronyms, « quoted » names, alias phrases.
 
+use std::borrow::Cow;
+
 use hashbrown::HashSet;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -56,10 +58,11 @@ impl Word<'_> {
     }
 }
 
-fn split_words<'t>(text: &'t str, lang: Language) -> Vec<Word<'t>> {
-    let mut words: Vec<Word<'t>> = Vec::new();
+/// The words of `text` (its UAX #29 words with their byte offsets) as the extractor sees them.
+fn split_words<'t>(text: &'t str, segmented: &[(usize, &'t str)], lang: Language) -> Vec<Word<'t>> {
+    let mut words: Vec<Word<'t>> = Vec::with_capacity(segmented.len());
     let mut prev_end = 0;
-    for (start, word) in text.unicode_word_indices() {
+    for &(start, word) in segmented {
         let gap = &text[prev_end..start];
         let sentence_start = words.is_empty()
             || gap.contains(['.', '!', '?', '…', '\n', '«', '“', '"', '—'])
@@ -107,6 +110,19 @@ fn split_words<'t>(text: &'t str, lang: Language) -> Vec<Word<'t>> {
     words
 }
 
+/// The [`key`] of one word, borrowed when the word is its own key (ASCII, lower case): most
+/// words of a text, which then cost no allocation.
+fn word_key(word: &str) -> Cow<'_, str> {
+    if word
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase() && !b.is_ascii_whitespace() && b != b'-')
+    {
+        Cow::Borrowed(word)
+    } else {
+        Cow::Owned(key(word))
+    }
+}
+
 fn is_particle(word: &Word<'_>) -> bool {
     !word.capitalised && word.prefix.is_none() && PARTICLES.contains(&word.text)
 }
@@ -116,14 +132,25 @@ fn is_particle(word: &Word<'_>) -> bool {
 /// `lang` gives elisions and stop words; `aliases` maps variants to canonical keys and lends
 /// its multi-word variants as phrases to look for.
 pub(crate) fn extract(text: &str, lang: Language, aliases: &AliasTable) -> Extraction {
-    let words = split_words(text, lang);
+    let segmented: Vec<(usize, &str)> = text.unicode_word_indices().collect();
+    extract_segmented(text, &segmented, lang, aliases)
+}
+
+/// [`extract`] of a text already split into its UAX #29 words with their byte offsets.
+pub(crate) fn extract_segmented<'t>(
+    text: &'t str,
+    segmented: &[(usize, &'t str)],
+    lang: Language,
+    aliases: &AliasTable,
+) -> Extraction {
+    let words = split_words(text, segmented, lang);
     let stop = crate::analysis::StopWords::shared(lang);
     // Words seen capitalised where capitals mean a name (not at a sentence start), and words
     // seen in lower case: they tell a name at a sentence start from an ordinary word.
-    let mut capitalised_inside: HashSet<String> = HashSet::new();
-    let mut lowercase: HashSet<String> = HashSet::new();
-    for w in &words {
-        let folded = key(w.main_text());
+    let folded: Vec<Cow<'_, str>> = words.iter().map(|w| word_key(w.main_text())).collect();
+    let mut capitalised_inside: HashSet<&str> = HashSet::new();
+    let mut lowercase: HashSet<&str> = HashSet::new();
+    for (w, folded) in words.iter().zip(&folded) {
         if w.capitalised && !w.sentence_start {
             capitalised_inside.insert(folded);
         } else if !w.capitalised {
@@ -134,7 +161,7 @@ pub(crate) fn extract(text: &str, lang: Language, aliases: &AliasTable) -> Extra
     let mut out = Extraction::default();
     let mut covered = vec![false; words.len()];
     quoted_names(text, &words, &mut covered, aliases, &mut out);
-    alias_phrases(text, &words, &mut covered, aliases, &mut out);
+    alias_phrases(text, &words, &folded, &mut covered, aliases, &mut out);
 
     let mut i = 0;
     while i < words.len() {
@@ -169,15 +196,15 @@ pub(crate) fn extract(text: &str, lang: Language, aliases: &AliasTable) -> Extra
         // elsewhere in the text ("Créée en 2014").
         let mut first = i;
         while first < end_run && {
-            let folded = key(words[first].main_text());
+            let folded = folded[first].as_ref();
             let lower = words[first].main_text().to_lowercase();
             let stop_word = stop.contains(&lower) && !words[first].acronym;
             let ordinary = lang.not_names().contains(&lower.as_str())
-                || (lowercase.contains(&folded) && !capitalised_inside.contains(&folded));
+                || (lowercase.contains(folded) && !capitalised_inside.contains(folded));
             let lone_unknown = first == end_run - 1
                 && !words[first].acronym
-                && !capitalised_inside.contains(&folded)
-                && !aliases.contains(&folded);
+                && !capitalised_inside.contains(folded)
+                && !aliases.contains(folded);
             stop_word || (words[i].sentence_start && (ordinary || lone_unknown))
         } {
             first += 1;
@@ -276,6 +303,7 @@ fn quoted_names(
 fn alias_phrases(
     text: &str,
     words: &[Word<'_>],
+    folded: &[Cow<'_, str>],
     covered: &mut [bool],
     aliases: &AliasTable,
     out: &mut Extraction,
@@ -283,7 +311,6 @@ fn alias_phrases(
     if aliases.is_empty() {
         return;
     }
-    let folded: Vec<String> = words.iter().map(|w| key(w.main_text())).collect();
     let mut i = 0;
     while i < words.len() {
         let matched = aliases.phrases_starting_with(&folded[i]).iter().find(|phrase| {
@@ -314,6 +341,24 @@ mod tests {
             .into_iter()
             .map(|m| m.name)
             .collect()
+    }
+
+    #[test]
+    fn a_word_borrowed_as_its_own_key_is_its_key() {
+        for word in [
+            "rome",
+            "aujourd'hui",
+            "12.9",
+            "Rome",
+            "état",
+            "l’Italie",
+            "ÉTAT",
+            "co-op",
+            "x",
+        ] {
+            assert_eq!(word_key(word), key(word), "{word}");
+        }
+        assert!(matches!(word_key("rome"), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 pub use alias::AliasTable;
 pub use extract::Mention;
-pub(crate) use extract::{Extraction, extract};
+pub(crate) use extract::{Extraction, extract, extract_segmented};
 
 use crate::analysis::{APOSTROPHES, fold_accents};
 use crate::language::Language;

@@ -4,6 +4,7 @@
 //! before the index takes the results one by one.
 
 use hashbrown::HashMap;
+use unicode_segmentation::UnicodeSegmentation;
 
 use super::FieldWeights;
 use crate::analysis::Analyzers;
@@ -57,6 +58,11 @@ pub(crate) fn language_of(article: &Article, default: Language) -> Language {
     Language::detect(&sample[..cut]).unwrap_or(default)
 }
 
+/// The UAX #29 words of `text` with their byte offsets.
+fn split(text: &str) -> Vec<(usize, &str)> {
+    text.unicode_word_indices().collect()
+}
+
 /// The sublinear tf of a field-weighted count: 1 + ln(tf), kept positive below 1.
 fn sublinear(tf: f64) -> f32 {
     (if tf >= 1.0 { 1.0 + tf.ln() } else { tf }) as f32
@@ -71,13 +77,17 @@ pub(crate) fn prepare(
 ) -> Prepared {
     let lang = language_of(&article, default_language);
     let analyzer = analyzers.get(lang);
+    // Title, lead and body are split into words once, for both their terms and their names.
+    let title = split(&article.title);
+    let lead = article.lead.as_deref().map(split);
+    let body = split(&article.body);
 
     // Each term's weighted count and its first surface (lower case, without an elided
     // article), which explanations show instead of the stem.
     let mut counts: HashMap<String, (f64, String)> = HashMap::new();
-    let mut count = |text: &str, weight: f64| {
+    let mut count = |words: &[(usize, &str)], weight: f64| {
         if weight > 0.0 {
-            analyzer.analyze(text, |surface, term| {
+            analyzer.analyze_words(words.iter().map(|w| w.1), |surface, term| {
                 counts
                     .entry_ref(term)
                     .or_insert_with(|| {
@@ -90,13 +100,13 @@ pub(crate) fn prepare(
             });
         }
     };
-    count(&article.title, fields.title);
-    if let Some(lead) = &article.lead {
+    count(&title, fields.title);
+    if let Some(lead) = &lead {
         count(lead, fields.lead);
     }
-    count(&article.body, fields.body);
+    count(&body, fields.body);
     for tag in &article.tags {
-        count(tag, fields.tags);
+        count(&split(tag), fields.tags);
     }
     let mut terms: Vec<(String, f32, String)> = counts
         .into_iter()
@@ -110,25 +120,25 @@ pub(crate) fn prepare(
         slot.0 = slot.0.max(multiplier);
     };
     let mut learned = Vec::new();
-    let mut from_text = |text: &str| {
+    let mut from_text = |text: &str, words: &[(usize, &str)]| {
         let Extraction {
             mentions,
             learned: taught,
-        } = entity::extract(text, lang, aliases);
+        } = entity::extract_segmented(text, words, lang, aliases);
         learned.extend(taught);
         mentions
     };
-    for m in from_text(&article.body) {
+    for m in from_text(&article.body, &body) {
         add(&mut entities, m.key, 1.0, &m.name);
     }
-    if let Some(lead) = &article.lead {
-        for m in from_text(lead) {
+    if let (Some(text), Some(words)) = (&article.lead, &lead) {
+        for m in from_text(text, words) {
             add(&mut entities, m.key, PROMINENT, &m.name);
         }
     }
     // Headlines capitalise freely ("Apple To Launch New iPad"): a title name counts only
     // when the text names it too, the alias table knows it, or it is an acronym.
-    for m in from_text(&article.title) {
+    for m in from_text(&article.title, &title) {
         let acronym = m.name.chars().all(|c| !c.is_alphabetic() || c.is_uppercase());
         if entities.contains_key(&m.key) || aliases.contains(&m.key) || acronym {
             add(&mut entities, m.key, PROMINENT, &m.name);
