@@ -445,6 +445,9 @@ struct PageBuilder<'a> {
     /// Slots on the page so far, in every block.
     shown: Vec<u32>,
     notes: Vec<String>,
+    /// Text cosines computed for this page, by (from, to): the blocks compare the same
+    /// articles again and again.
+    cosines: std::cell::RefCell<hashbrown::HashMap<(u32, u32), f64>>,
 }
 
 /// How many of the article's best candidates the "À lire" paragraphs choose from.
@@ -467,7 +470,17 @@ impl<'a> PageBuilder<'a> {
             pool: index.pool(slot),
             shown: Vec::new(),
             notes: Vec::new(),
+            cosines: Default::default(),
         }
+    }
+
+    /// [`Index::text_cosine`], remembered for the page.
+    fn cosine(&self, from: u32, to: u32) -> f64 {
+        *self
+            .cosines
+            .borrow_mut()
+            .entry((from, to))
+            .or_insert_with(|| self.index.text_cosine(from, to))
     }
 
     fn build(mut self) -> Result<PageRecommendations> {
@@ -519,7 +532,7 @@ impl<'a> PageBuilder<'a> {
         std::iter::once(self.slot)
             .chain(self.shown.iter().copied())
             .chain(also.iter().copied())
-            .any(|other| self.index.text_cosine(other, candidate) >= limit)
+            .any(|other| self.cosine(other, candidate) >= limit)
     }
 
     fn older(&self, candidate: u32) -> bool {
@@ -777,7 +790,7 @@ impl<'a> PageBuilder<'a> {
         // and the next pick takes their place.
         let needed = cfg.count - items.len();
         let chosen = mmr(&relevance, needed + 3, cfg.lambda, |a, b| {
-            self.index.text_cosine(slots[a], slots[b])
+            self.cosine(slots[a], slots[b])
         });
         let limit = self.config.filters.near_duplicate;
         let mut picked: Vec<(usize, f64, Explanation)> = Vec::new();
@@ -787,10 +800,7 @@ impl<'a> PageBuilder<'a> {
                 break;
             }
             // Two pool items may be near-duplicates of each other: keep the first.
-            if picked_slots
-                .iter()
-                .any(|&p| self.index.text_cosine(p, slots[c]) >= limit)
-            {
+            if picked_slots.iter().any(|&p| self.cosine(p, slots[c]) >= limit) {
                 continue;
             }
             picked_slots.push(slots[c]);

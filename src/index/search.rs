@@ -75,7 +75,7 @@ struct Scratch {
     /// The slots set in `by_slot`, and their (score key, slot) once taken: kept between
     /// queries, as fresh lists of tens of thousands of entries cost more than filling them.
     touched: Vec<u32>,
-    keys: Vec<(u64, u32, u32)>,
+    keys: Vec<(u64, u32)>,
     /// Set while a query uses the arrays: still set on entry means the last one panicked
     /// half-way, and the arrays are zeroed before use.
     busy: bool,
@@ -400,16 +400,17 @@ impl Index {
     /// shared terms in their (common) text order: symmetric and the same however built.
     pub(crate) fn text_cosine(&self, a: u32, b: u32) -> f64 {
         let derived = self.derived();
-        let terms: Vec<(u32, f64)> = self
-            .doc(a)
-            .terms
-            .iter()
-            .map(|&(t, tf)| (t, f64::from(tf) * derived.idf[t as usize]))
-            .collect();
+        let terms = &self.doc(a).terms;
         with_scratch(0, self.term_postings.len(), |scratch| {
-            self.load_query(scratch, &terms, derived);
+            // As `load_query` would load the article's TF-IDF vector, without building it.
+            for &(t, tf) in terms {
+                let idf = derived.idf[t as usize];
+                scratch.by_term[t as usize] = f64::from(tf) * idf * idf;
+            }
             let cosine = self.cosine_to_loaded(scratch, b, derived.norms[a as usize], derived);
-            self.unload_query(scratch, &terms);
+            for &(t, _) in terms {
+                scratch.by_term[t as usize] = 0.0;
+            }
             cosine
         })
     }
@@ -622,13 +623,21 @@ impl Index {
         // Scores are >= 0, so their bits order like them: one integer comparison per pair.
         keys.extend(touched.drain(..).map(|slot| {
             let score = finish(slot, f64::from(std::mem::take(&mut by_slot[slot as usize])));
-            (u64::MAX - score.to_bits(), derived.id_rank[slot as usize], slot)
+            (u64::MAX - score.to_bits(), slot)
         }));
-        if keys.len() > n {
-            keys.select_nth_unstable(n - 1);
-            keys.truncate(n);
+        if keys.len() <= n {
+            return keys.iter().map(|&(_, slot)| slot).collect();
         }
-        keys.iter().map(|&(_, _, slot)| slot).collect()
+        keys.select_nth_unstable(n - 1);
+        // The cut may fall among equal scores: those take the smaller ids, not the smaller
+        // slots, so the pool does not depend on where articles were stored.
+        let cut = keys[n - 1].0;
+        let mut best: Vec<u32> = keys[..n].iter().filter(|k| k.0 < cut).map(|k| k.1).collect();
+        let mut tied: Vec<u32> = keys.iter().filter(|k| k.0 == cut).map(|k| k.1).collect();
+        tied.sort_unstable_by_key(|&slot| derived.id_rank[slot as usize]);
+        tied.truncate(n - best.len());
+        best.extend(tied);
+        best
     }
 
     /// Every component of the score of `candidate` but recency (set by [`Index::rank`]);
