@@ -314,3 +314,38 @@ fn learned_acronym_links_articles_that_name_only_one_form() {
     index.remove("teacher").unwrap();
     assert!(index.similar("long", 5).unwrap().iter().all(|r| r.id != "short"));
 }
+
+/// When more articles tie at the candidate cut than it keeps, the smaller ids are kept,
+/// whatever slots the articles landed in: forward, reversed and remove-then-add orders
+/// agree, with postings cut short too.
+#[test]
+fn ties_at_the_candidate_cut_go_to_the_smaller_ids_in_any_build_order() {
+    let mut config = text_only();
+    config.retrieval.candidates = 3;
+    config.retrieval.postings_per_term = 4;
+    let twin = |i: usize| {
+        Article::new(
+            format!("t{i:02}"),
+            "Volcan islandais",
+            "Le volcan islandais se réveille.",
+        )
+    };
+    let query = Article::new("q", "Volcan islandais", "Le volcan islandais se réveille encore.");
+    let forward: Vec<Article> = (0..12).map(twin).chain([query.clone()]).collect();
+    let mut backward = forward.clone();
+    backward.reverse();
+    let ids =
+        |index: &Index| -> Vec<String> { index.similar("q", 3).unwrap().into_iter().map(|r| r.id).collect() };
+    let a = Index::build(config.clone(), Default::default(), forward.clone()).unwrap();
+    let b = Index::build(config.clone(), Default::default(), backward).unwrap();
+    let mut c = Index::build(config, Default::default(), forward).unwrap();
+    for i in [0, 1, 2] {
+        c.remove(&format!("t{i:02}")).unwrap();
+    }
+    for i in [2, 0, 1] {
+        c.add(twin(i)).unwrap();
+    }
+    assert_eq!(ids(&a), ["t00", "t01", "t02"]);
+    assert_eq!(ids(&b), ids(&a));
+    assert_eq!(ids(&c), ids(&a));
+}
