@@ -417,7 +417,18 @@ impl Index {
     /// Upserts checked articles in order, analysing them on all cores first.
     fn upsert_batch(&mut self, articles: Vec<Article>) {
         use rayon::prelude::*;
-        let prepared: Vec<Prepared> = articles.into_par_iter().map(|a| self.prepare(a)).collect();
+        let prepared: Vec<Prepared> = articles
+            .into_par_iter()
+            .map(|a| {
+                let mut p = self.prepare(a);
+                p.known = p
+                    .terms
+                    .iter()
+                    .map(|(term, _, surface)| (self.terms.get(term), self.surfaces.get(surface)))
+                    .collect();
+                p
+            })
+            .collect();
         for p in prepared {
             if self.contains(&p.article.id) {
                 self.remove(&p.article.id).expect("a contained id");
@@ -654,9 +665,10 @@ impl Index {
         };
         let mut terms = Vec::with_capacity(p.terms.len());
         let mut surfaces = Vec::with_capacity(p.terms.len());
-        for (text, weight, surface) in &p.terms {
-            surfaces.push(self.surfaces.intern(surface));
-            let id = self.terms.intern(text);
+        for (i, (text, weight, surface)) in p.terms.iter().enumerate() {
+            let (term, word) = p.known.get(i).copied().unwrap_or_default();
+            surfaces.push(word.unwrap_or_else(|| self.surfaces.intern(surface)));
+            let id = term.unwrap_or_else(|| self.terms.intern(text));
             if id as usize == self.term_postings.len() {
                 self.term_postings.push(Vec::new());
             }

@@ -22,6 +22,10 @@ pub(crate) struct Prepared {
     pub(crate) terms: Vec<(String, f32, String)>,
     /// (key, weight multiplier, name as first written), sorted by key.
     pub(crate) entities: Vec<(String, f32, String)>,
+    /// Ids of `terms` (term, surface) already in the index's vocabularies, looked up while
+    /// analysing on every core (see `Index::upsert_batch`), so inserting, which runs on one
+    /// core, looks up only new words. Empty when not looked up.
+    pub(crate) known: Vec<(Option<u32>, Option<u32>)>,
     /// (long name key, acronym key) pairs this article teaches.
     pub(crate) learned: Vec<(String, String)>,
     /// Folded tags, sorted, without repeats.
@@ -179,6 +183,7 @@ pub(crate) fn prepare(
     Prepared {
         article,
         lang,
+        known: Vec::new(),
         terms,
         entities,
         learned,
