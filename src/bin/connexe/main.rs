@@ -18,6 +18,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use connexe::{AliasTable, Config, Corpus, Index, JsonlReader, PageRecommendations, Recommendation};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+/// mimalloc: building an index allocates many small strings on every core, and it takes
+/// about 15 % less time than with the system allocator. The library leaves the choice of
+/// allocator to the program that embeds it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The bundled demo corpus: BBC Afrique articles from MasakhaNEWS (AFL-3.0), see
 /// data/masakhanews-fr/README.md.
 const DEMO_CORPUS: &str = include_str!("../../../data/masakhanews-fr/corpus.jsonl");
