@@ -474,13 +474,30 @@ impl<'a> PageBuilder<'a> {
         }
     }
 
-    /// [`Index::text_cosine`], remembered for the page.
-    fn cosine(&self, from: u32, to: u32) -> f64 {
-        *self
-            .cosines
-            .borrow_mut()
-            .entry((from, to))
-            .or_insert_with(|| self.index.text_cosine(from, to))
+    /// Text cosine of the article and `candidate`: the pool has it.
+    fn cosine_to_article(&self, candidate: u32) -> f64 {
+        match self.pool.candidates.binary_search_by_key(&candidate, |c| c.slot) {
+            Ok(i) => self.pool.candidates[i].text(),
+            Err(_) => self.index.text_cosine(self.slot, candidate),
+        }
+    }
+
+    /// Text cosines of `from` and each of `tos`, remembered for the page; those not known
+    /// yet are computed together, loading `from` once.
+    fn cosines_from(&self, from: u32, tos: &[u32]) -> Vec<f64> {
+        let mut known = self.cosines.borrow_mut();
+        let missing: Vec<u32> = tos
+            .iter()
+            .copied()
+            .filter(|&to| !known.contains_key(&(from, to)))
+            .collect();
+        if !missing.is_empty() {
+            let computed = self.index.text_cosines(from, &missing);
+            for (to, cosine) in missing.into_iter().zip(computed) {
+                known.insert((from, to), cosine);
+            }
+        }
+        tos.iter().map(|&to| known[&(from, to)]).collect()
     }
 
     fn build(mut self) -> Result<PageRecommendations> {
@@ -529,10 +546,13 @@ impl<'a> PageBuilder<'a> {
     /// Near-duplicate of the article, of an item already on the page, or of one of `also`.
     fn is_near_duplicate(&self, candidate: u32, also: &[u32]) -> bool {
         let limit = self.config.filters.near_duplicate;
-        std::iter::once(self.slot)
-            .chain(self.shown.iter().copied())
-            .chain(also.iter().copied())
-            .any(|other| self.cosine(other, candidate) >= limit)
+        if self.cosine_to_article(candidate) >= limit {
+            return true;
+        }
+        let others: Vec<u32> = self.shown.iter().chain(also).copied().collect();
+        self.cosines_from(candidate, &others)
+            .into_iter()
+            .any(|cosine| cosine >= limit)
     }
 
     fn older(&self, candidate: u32) -> bool {
@@ -789,8 +809,16 @@ impl<'a> PageBuilder<'a> {
         // A few picks more than needed, in MMR order: near-duplicates among them are skipped
         // and the next pick takes their place.
         let needed = cfg.count - items.len();
-        let chosen = mmr(&relevance, needed + 3, cfg.lambda, |a, b| {
-            self.cosine(slots[a], slots[b])
+        // MMR asks for every remaining item against the one just chosen: one row each.
+        let mut row: Option<(usize, Vec<f64>)> = None;
+        let chosen = mmr(&relevance, needed + 3, cfg.lambda, |item, picked| match &row {
+            Some((of, cosines)) if *of == picked => cosines[item],
+            _ => {
+                let cosines = self.cosines_from(slots[picked], &slots);
+                let cosine = cosines[item];
+                row = Some((picked, cosines));
+                cosine
+            }
         });
         let limit = self.config.filters.near_duplicate;
         let mut picked: Vec<(usize, f64, Explanation)> = Vec::new();
@@ -800,7 +828,11 @@ impl<'a> PageBuilder<'a> {
                 break;
             }
             // Two pool items may be near-duplicates of each other: keep the first.
-            if picked_slots.iter().any(|&p| self.cosine(p, slots[c]) >= limit) {
+            if self
+                .cosines_from(slots[c], &picked_slots)
+                .into_iter()
+                .any(|cosine| cosine >= limit)
+            {
                 continue;
             }
             picked_slots.push(slots[c]);

@@ -121,6 +121,13 @@ pub(crate) struct Candidate {
     components: Explanation,
 }
 
+impl Candidate {
+    /// Text cosine of the pool's article and this candidate.
+    pub(crate) fn text(&self) -> f64 {
+        self.components.text
+    }
+}
+
 /// Every candidate of one article, scored once; ranked as often as the page's blocks need.
 pub(crate) struct Pool<'i> {
     query: Query<'i>,
@@ -399,6 +406,11 @@ impl Index {
     /// Cosine of two articles' TF-IDF vectors (near-duplicates, diversity). Summed over the
     /// shared terms in their (common) text order: symmetric and the same however built.
     pub(crate) fn text_cosine(&self, a: u32, b: u32) -> f64 {
+        self.text_cosines(a, &[b])[0]
+    }
+
+    /// [`Index::text_cosine`] of `a` and each of `bs`, loading `a` once.
+    pub(crate) fn text_cosines(&self, a: u32, bs: &[u32]) -> Vec<f64> {
         let derived = self.derived();
         let terms = &self.doc(a).terms;
         with_scratch(0, self.term_postings.len(), |scratch| {
@@ -407,11 +419,15 @@ impl Index {
                 let idf = derived.idf[t as usize];
                 scratch.by_term[t as usize] = f64::from(tf) * idf * idf;
             }
-            let cosine = self.cosine_to_loaded(scratch, b, derived.norms[a as usize], derived);
+            let norm = derived.norms[a as usize];
+            let cosines = bs
+                .iter()
+                .map(|&b| self.cosine_to_loaded(scratch, b, norm, derived))
+                .collect();
             for &(t, _) in terms {
                 scratch.by_term[t as usize] = 0.0;
             }
-            cosine
+            cosines
         })
     }
 
