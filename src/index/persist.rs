@@ -188,50 +188,61 @@ impl Index {
         let terms = (texts(&self.terms), texts(&self.surfaces));
         let entities = texts(&self.entities);
         // DOCS is a list of chunks of CHUNK_SLOTS slots, each a postcard sequence of its own
-        // behind its byte length, so that opening decodes the chunks on every core.
-        let chunks: Vec<Vec<u8>> = self
-            .docs
-            .chunks(CHUNK_SLOTS)
-            .map(|chunk| {
-                let mut bytes = postcard::to_allocvec(&(chunk.len() as u64)).expect("a count serialises");
-                for d in chunk {
-                    let stored = d.as_ref().map(|d| StoredDoc {
-                        article: stored_article(&d.article),
-                        lang: d.lang.code().to_owned(),
-                        terms: d.terms.clone(),
-                        surfaces: d.surfaces.clone(),
-                        entities: d
-                            .entities
-                            .iter()
-                            .map(|(e, m, n)| (*e, *m, n.to_string()))
-                            .collect(),
-                        learned: d.learned.clone(),
-                        tags: d.tags.clone(),
-                        section: d.section.clone(),
-                    });
-                    bytes = postcard::to_extend(&stored, bytes).expect("in-memory serialisation cannot fail");
-                }
-                bytes
-            })
-            .collect();
-        let mut docs = postcard::to_allocvec(&(chunks.len() as u64)).expect("a count serialises");
-        for chunk in &chunks {
-            docs = postcard::to_extend(&(chunk.len() as u64), docs).expect("a length serialises");
-            docs.extend_from_slice(chunk);
+        // behind its byte length, so that opening decodes the chunks on every core (and
+        // saving encodes them on every core).
+        let chunks: Vec<Vec<u8>> = {
+            use rayon::prelude::*;
+            self.docs
+                .par_chunks(CHUNK_SLOTS)
+                .map(|chunk| {
+                    let mut bytes = postcard::to_allocvec(&(chunk.len() as u64)).expect("a count serialises");
+                    for d in chunk {
+                        let stored = d.as_ref().map(|d| StoredDoc {
+                            article: stored_article(&d.article),
+                            lang: d.lang.code().to_owned(),
+                            terms: d.terms.clone(),
+                            surfaces: d.surfaces.clone(),
+                            entities: d
+                                .entities
+                                .iter()
+                                .map(|(e, m, n)| (*e, *m, n.to_string()))
+                                .collect(),
+                            learned: d.learned.clone(),
+                            tags: d.tags.clone(),
+                            section: d.section.clone(),
+                        });
+                        bytes =
+                            postcard::to_extend(&stored, bytes).expect("in-memory serialisation cannot fail");
+                    }
+                    bytes
+                })
+                .collect()
+        };
+        // DOCS goes out piece by piece (count, then each chunk behind its length), never
+        // copied into one buffer: its length and checksum are taken over the pieces.
+        let mut docs: Vec<Vec<u8>> = Vec::with_capacity(2 * chunks.len() + 1);
+        docs.push(postcard::to_allocvec(&(chunks.len() as u64)).expect("a count serialises"));
+        for chunk in chunks {
+            docs.push(postcard::to_allocvec(&(chunk.len() as u64)).expect("a length serialises"));
+            docs.push(chunk);
         }
-        let encode = |value: &dyn erased::Encode| value.encode();
-        let payloads = [encode(&meta), encode(&terms), encode(&entities), docs];
+        let encode = |value: &dyn erased::Encode| vec![value.encode()];
+        let sections = [encode(&meta), encode(&terms), encode(&entities), docs];
         let io = |e: std::io::Error| Error::io("writing the index", e);
         out.write_all(&MAGIC).map_err(io)?;
         out.write_all(&FORMAT_VERSION.to_le_bytes()).map_err(io)?;
         out.write_all(&(SECTIONS.len() as u32).to_le_bytes())
             .map_err(io)?;
-        for (tag, payload) in SECTIONS.iter().zip(&payloads) {
+        for (tag, pieces) in SECTIONS.iter().zip(&sections) {
+            let len: usize = pieces.iter().map(Vec::len).sum();
+            let mut crc = crc32fast::Hasher::new();
+            pieces.iter().for_each(|piece| crc.update(piece));
             out.write_all(tag).map_err(io)?;
-            out.write_all(&(payload.len() as u64).to_le_bytes()).map_err(io)?;
-            out.write_all(&crc32fast::hash(payload).to_le_bytes())
-                .map_err(io)?;
-            out.write_all(payload).map_err(io)?;
+            out.write_all(&(len as u64).to_le_bytes()).map_err(io)?;
+            out.write_all(&crc.finalize().to_le_bytes()).map_err(io)?;
+            for piece in pieces {
+                out.write_all(piece).map_err(io)?;
+            }
         }
         out.flush().map_err(io)
     }
