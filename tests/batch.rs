@@ -3,18 +3,10 @@
 //! byte for byte on every run, and no partial file on an error.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn connexe(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_connexe"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+#[allow(dead_code)]
+mod common;
+use common::{connexe, stderr};
 
 fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data/masakhanews-fr/corpus.jsonl")

@@ -1,18 +1,10 @@
 //! The command line as a user runs it: outputs, exit codes, one-line errors.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn connexe(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_connexe"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+#[allow(dead_code)]
+mod common;
+use common::{connexe, stderr};
 
 const GOOD: &str = r#"{"id": "a", "title": "Le Maroc à la réunion de la coalition contre Daech", "body": "Nasser Bourita représente le Maroc à Rome.", "lang": "fr"}
 {"id": "b", "title": "Daech en Afrique : le Maroc appelle à mutualiser les efforts", "body": "Le Maroc appelle la coalition à agir.", "lang": "fr"}"#;

@@ -4,18 +4,14 @@
 use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use connexe::eval::{Qrels, evaluate_ranking};
 use connexe::{Corpus, Index};
 use serde_json::Value;
 
-fn connexe(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_connexe"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
+#[allow(dead_code)]
+mod common;
+use common::connexe;
 
 fn data(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
