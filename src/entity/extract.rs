@@ -115,7 +115,7 @@ fn split_words<'t>(text: &'t str, segmented: &[(usize, &'t str)], lang: Language
 fn word_key(word: &str) -> Cow<'_, str> {
     if word
         .bytes()
-        .all(|b| b.is_ascii() && !b.is_ascii_uppercase() && !b.is_ascii_whitespace() && b != b'-')
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase() && !char::from(b).is_whitespace() && b != b'-')
     {
         Cow::Borrowed(word)
     } else {
@@ -355,6 +355,7 @@ mod tests {
             "ÉTAT",
             "co-op",
             "x",
+            "a\u{b}b",
         ] {
             assert_eq!(word_key(word), key(word), "{word}");
         }

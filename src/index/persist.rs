@@ -36,7 +36,9 @@ use crate::language::Language;
 
 /// The first bytes of every index file.
 pub const MAGIC: [u8; 8] = *b"CONNEXE\0";
-/// The format this build writes, and the newest it reads.
+/// The format this build writes, and the newest it reads. Version 1 files (without the
+/// words as articles write them) are read too: those words are found again by analysing the
+/// stored articles, and the next save writes version 2.
 pub const FORMAT_VERSION: u32 = 2;
 
 /// Slots per chunk of the DOCS section.
@@ -64,6 +66,33 @@ struct StoredArticle {
     tags: Vec<String>,
     entities: Vec<String>,
     lang: Option<String>,
+}
+
+/// A document of a version 1 file: no surfaces.
+#[derive(Serialize, Deserialize)]
+struct StoredDocV1 {
+    article: StoredArticle,
+    lang: String,
+    terms: Vec<(u32, f32)>,
+    entities: Vec<(u32, f32, String)>,
+    learned: Vec<(u32, u32)>,
+    tags: Vec<String>,
+    section: Option<String>,
+}
+
+impl From<StoredDocV1> for StoredDoc {
+    fn from(d: StoredDocV1) -> Self {
+        StoredDoc {
+            article: d.article,
+            lang: d.lang,
+            terms: d.terms,
+            surfaces: Vec::new(),
+            entities: d.entities,
+            learned: d.learned,
+            tags: d.tags,
+            section: d.section,
+        }
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -104,6 +133,42 @@ fn language(code: &str, section: &str) -> Result<Language> {
 
 fn corrupt(section: &str, message: impl std::fmt::Display) -> Error {
     Error::input(format!("index file: section {section}: {message}"))
+}
+
+impl Index {
+    /// The words as each article writes its terms, for an index read from a version 1 file:
+    /// the articles are analysed again as when they were indexed, on every core.
+    fn find_surfaces(&mut self) {
+        use rayon::prelude::*;
+        let found: Vec<Option<Vec<String>>> = self
+            .docs
+            .par_iter()
+            .map(|doc| {
+                let doc = doc.as_ref()?;
+                let a = &doc.article;
+                let split = super::prepare::split;
+                let counts = super::prepare::term_counts(
+                    a,
+                    doc.lang,
+                    &self.config.fields,
+                    self.analyzers.get(doc.lang),
+                    &split(&a.title),
+                    a.lead.as_deref().map(split).as_deref(),
+                    &split(&a.body),
+                );
+                let words = doc.terms.iter().map(|&(t, _)| {
+                    let term = self.terms.text(t);
+                    counts.get(term).map_or_else(|| term.to_owned(), |c| c.1.clone())
+                });
+                Some(words.collect())
+            })
+            .collect();
+        for (slot, words) in found.into_iter().enumerate() {
+            if let (Some(doc), Some(words)) = (self.docs[slot].as_mut(), words) {
+                doc.surfaces = words.iter().map(|w| self.surfaces.intern(w)).collect();
+            }
+        }
+    }
 }
 
 fn texts(v: &Vocabulary) -> Vec<&str> {
@@ -295,11 +360,6 @@ impl Index {
         if version == 0 {
             return Err(Error::input("index file: format version 0 does not exist"));
         }
-        if version < FORMAT_VERSION {
-            return Err(Error::input(format!(
-                "index file: format version {version} was written by an older connexe; this one reads version {FORMAT_VERSION}: rebuild the index with `connexe index`"
-            )));
-        }
         let count = u32::from_le_bytes(bytes[12..16].try_into().expect("4 bytes"));
         if count as usize != SECTIONS.len() {
             return Err(Error::input(format!(
@@ -360,10 +420,18 @@ impl Index {
             move |e| corrupt(name, format!("cannot decode: {e}"))
         }
         let meta: Meta = postcard::from_bytes(payloads[0]).map_err(decode_error("META"))?;
-        let terms: (Vec<String>, Vec<String>) =
-            postcard::from_bytes(payloads[1]).map_err(decode_error("TERM"))?;
+        let terms: (Vec<String>, Vec<String>) = if version == 1 {
+            let terms = postcard::from_bytes(payloads[1]).map_err(decode_error("TERM"))?;
+            (terms, Vec::new())
+        } else {
+            postcard::from_bytes(payloads[1]).map_err(decode_error("TERM"))?
+        };
         let entities: Vec<String> = postcard::from_bytes(payloads[2]).map_err(decode_error("ENTY"))?;
-        rebuild(meta, terms, entities, payloads[3])
+        let mut index = rebuild(meta, terms, entities, payloads[3], version)?;
+        if version == 1 {
+            index.find_surfaces();
+        }
+        Ok(index)
     }
 }
 
@@ -388,6 +456,7 @@ fn rebuild(
     (terms, surfaces): (Vec<String>, Vec<String>),
     entities: Vec<String>,
     docs: &[u8],
+    version: u32,
 ) -> Result<Index> {
     let config: IndexConfig = serde_json::from_str(&meta.config_json)
         .map_err(|e| corrupt("META", format!("configuration: {e}")))?;
@@ -432,11 +501,16 @@ fn rebuild(
                 let (count, mut rest) = postcard::take_from_bytes::<u64>(chunk).map_err(decode)?;
                 let mut docs = Vec::new();
                 for _ in 0..count {
-                    let (stored, tail) =
-                        postcard::take_from_bytes::<Option<StoredDoc>>(rest).map_err(decode)?;
+                    let (stored, tail) = if version == 1 {
+                        let (d, tail) =
+                            postcard::take_from_bytes::<Option<StoredDocV1>>(rest).map_err(decode)?;
+                        (d.map(StoredDoc::from), tail)
+                    } else {
+                        postcard::take_from_bytes::<Option<StoredDoc>>(rest).map_err(decode)?
+                    };
                     docs.push(
                         stored
-                            .map(|d| doc(d, n_terms, n_surfaces, n_entities))
+                            .map(|d| doc(d, n_terms, n_surfaces, n_entities, version))
                             .transpose()?,
                     );
                     rest = tail;
@@ -513,7 +587,7 @@ fn rebuild(
 
 /// A stored document as the index keeps it, every term and entity id checked against the
 /// vocabularies' sizes.
-fn doc(d: StoredDoc, n_terms: u32, n_surfaces: u32, n_entities: u32) -> Result<Doc> {
+fn doc(d: StoredDoc, n_terms: u32, n_surfaces: u32, n_entities: u32, version: u32) -> Result<Doc> {
     let bad_id = |what: &str, id: u32, max: u32| {
         corrupt(
             "DOCS",
@@ -526,7 +600,8 @@ fn doc(d: StoredDoc, n_terms: u32, n_surfaces: u32, n_entities: u32) -> Result<D
     if let Some(&(t, _)) = d.terms.iter().find(|(t, _)| *t >= n_terms) {
         return Err(bad_id("term", t, n_terms));
     }
-    if d.surfaces.len() != d.terms.len() {
+    // Version 1 stored no surfaces: they are found again once every article is read.
+    if version > 1 && d.surfaces.len() != d.terms.len() {
         return Err(corrupt(
             "DOCS",
             format!(
@@ -638,6 +713,92 @@ mod tests {
         index
     }
 
+    /// `index` as a version 1 file: no surfaces in TERM and DOCS, one chunk.
+    fn v1_bytes(index: &Index) -> Vec<u8> {
+        let meta = Meta {
+            config_json: serde_json::to_string(&index.config).unwrap(),
+            aliases: index.aliases.entries(),
+        };
+        let mut chunk = postcard::to_allocvec(&(index.docs.len() as u64)).unwrap();
+        for d in &index.docs {
+            let stored = d.as_ref().map(|d| StoredDocV1 {
+                article: stored_article(&d.article),
+                lang: d.lang.code().to_owned(),
+                terms: d.terms.clone(),
+                entities: d
+                    .entities
+                    .iter()
+                    .map(|(e, m, n)| (*e, *m, n.to_string()))
+                    .collect(),
+                learned: d.learned.clone(),
+                tags: d.tags.clone(),
+                section: d.section.clone(),
+            });
+            chunk = postcard::to_extend(&stored, chunk).unwrap();
+        }
+        let mut docs = postcard::to_allocvec(&1u64).unwrap();
+        docs = postcard::to_extend(&(chunk.len() as u64), docs).unwrap();
+        docs.extend_from_slice(&chunk);
+        let payloads = [
+            postcard::to_allocvec(&meta).unwrap(),
+            postcard::to_allocvec(&texts(&index.terms)).unwrap(),
+            postcard::to_allocvec(&texts(&index.entities)).unwrap(),
+            docs,
+        ];
+        let mut out = MAGIC.to_vec();
+        out.extend(1u32.to_le_bytes());
+        out.extend((SECTIONS.len() as u32).to_le_bytes());
+        for (tag, payload) in SECTIONS.iter().zip(&payloads) {
+            out.extend(tag);
+            out.extend((payload.len() as u64).to_le_bytes());
+            out.extend(crc32fast::hash(payload).to_le_bytes());
+            out.extend(payload);
+        }
+        out
+    }
+
+    /// Each article's terms with the words it writes them as.
+    fn words(index: &Index) -> Vec<(String, Vec<(String, String)>)> {
+        let mut out: Vec<(String, Vec<(String, String)>)> = index
+            .docs
+            .iter()
+            .flatten()
+            .map(|d| {
+                let words = d
+                    .terms
+                    .iter()
+                    .zip(&d.surfaces)
+                    .map(|(&(t, _), &s)| (index.terms.text(t).to_owned(), index.surfaces.text(s).to_owned()))
+                    .collect();
+                (d.article.id.clone(), words)
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn a_version_1_file_opens_with_its_words_found_again_and_saves_as_version_2() {
+        let index = small_index();
+        let old = Index::from_bytes(&v1_bytes(&index)).unwrap();
+        assert_eq!(words(&old), words(&index));
+        assert!(
+            words(&old)
+                .iter()
+                .flat_map(|(_, w)| w)
+                .any(|(term, word)| term != word)
+        );
+        for id in ["a", "b", "c"] {
+            assert_eq!(old.similar(id, 5).unwrap(), index.similar(id, 5).unwrap());
+        }
+        let saved = bytes(&old);
+        assert_eq!(
+            u32::from_le_bytes(saved[8..12].try_into().unwrap()),
+            FORMAT_VERSION
+        );
+        assert_eq!(words(&Index::from_bytes(&saved).unwrap()), words(&index));
+    }
+
     fn bytes(index: &Index) -> Vec<u8> {
         let mut out = Vec::new();
         index.write_to(&mut out).unwrap();
@@ -704,12 +865,6 @@ mod tests {
         assert_eq!(
             Index::from_bytes(&newer).unwrap_err().to_string(),
             "index file: format version 3 is newer than this connexe reads (2); upgrade connexe"
-        );
-        let mut older = good.clone();
-        older[8..12].copy_from_slice(&1u32.to_le_bytes());
-        assert_eq!(
-            Index::from_bytes(&older).unwrap_err().to_string(),
-            "index file: format version 1 was written by an older connexe; this one reads version 2: rebuild the index with `connexe index`"
         );
         let mut flipped = good.clone();
         let last = flipped.len() - 1;

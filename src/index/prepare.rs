@@ -7,7 +7,7 @@ use hashbrown::HashMap;
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::FieldWeights;
-use crate::analysis::Analyzers;
+use crate::analysis::{Analyzer, Analyzers};
 use crate::article::Article;
 use crate::entity::{self, AliasTable, Extraction};
 use crate::language::Language;
@@ -63,7 +63,7 @@ pub(crate) fn language_of(article: &Article, default: Language) -> Language {
 }
 
 /// The UAX #29 words of `text` with their byte offsets.
-fn split(text: &str) -> Vec<(usize, &str)> {
+pub(crate) fn split(text: &str) -> Vec<(usize, &str)> {
     text.unicode_word_indices().collect()
 }
 
@@ -72,22 +72,17 @@ fn sublinear(tf: f64) -> f32 {
     (if tf >= 1.0 { 1.0 + tf.ln() } else { tf }) as f32
 }
 
-pub(crate) fn prepare(
-    article: Article,
-    default_language: Language,
+/// Each term's field-weighted count and its first surface (lower case, without an elided
+/// article), which explanations show instead of the stem; title, lead and body come split.
+pub(crate) fn term_counts(
+    article: &Article,
+    lang: Language,
     fields: &FieldWeights,
-    analyzers: &Analyzers,
-    aliases: &AliasTable,
-) -> Prepared {
-    let lang = language_of(&article, default_language);
-    let analyzer = analyzers.get(lang);
-    // Title, lead and body are split into words once, for both their terms and their names.
-    let title = split(&article.title);
-    let lead = article.lead.as_deref().map(split);
-    let body = split(&article.body);
-
-    // Each term's weighted count and its first surface (lower case, without an elided
-    // article), which explanations show instead of the stem.
+    analyzer: &Analyzer,
+    title: &[(usize, &str)],
+    lead: Option<&[(usize, &str)]>,
+    body: &[(usize, &str)],
+) -> HashMap<String, (f64, String)> {
     let mut counts: HashMap<String, (f64, String)> = HashMap::new();
     let mut count = |words: &[(usize, &str)], weight: f64| {
         if weight > 0.0 {
@@ -104,14 +99,32 @@ pub(crate) fn prepare(
             });
         }
     };
-    count(&title, fields.title);
-    if let Some(lead) = &lead {
+    count(title, fields.title);
+    if let Some(lead) = lead {
         count(lead, fields.lead);
     }
-    count(&body, fields.body);
+    count(body, fields.body);
     for tag in &article.tags {
         count(&split(tag), fields.tags);
     }
+    counts
+}
+
+pub(crate) fn prepare(
+    article: Article,
+    default_language: Language,
+    fields: &FieldWeights,
+    analyzers: &Analyzers,
+    aliases: &AliasTable,
+) -> Prepared {
+    let lang = language_of(&article, default_language);
+    let analyzer = analyzers.get(lang);
+    // Title, lead and body are split into words once, for both their terms and their names.
+    let title = split(&article.title);
+    let lead = article.lead.as_deref().map(split);
+    let body = split(&article.body);
+
+    let counts = term_counts(&article, lang, fields, analyzer, &title, lead.as_deref(), &body);
     let mut terms: Vec<(String, f32, String)> = counts
         .into_iter()
         .map(|(t, (tf, surface))| (t, sublinear(tf), surface))

@@ -404,7 +404,8 @@ impl Index {
     }
 
     /// Cosine of two articles' TF-IDF vectors (near-duplicates, diversity). Summed over the
-    /// shared terms in their (common) text order: symmetric and the same however built.
+    /// shared terms in their (common) text order, so the same however the index was built;
+    /// `a` and `b` swapped may differ in the last bit.
     pub(crate) fn text_cosine(&self, a: u32, b: u32) -> f64 {
         self.text_cosines(a, &[b])[0]
     }
@@ -551,12 +552,14 @@ impl Index {
 
         // Partial dot products by slot, in the dense accumulator; `touched` lists the slots set.
         let add = |slot: u32, weight: f64, scratch: &mut Scratch| {
-            if slot != query.slot {
+            // A weight too small for f32 would leave the slot at 0 and list it again.
+            let weight = weight as f32;
+            if slot != query.slot && weight > 0.0 {
                 let acc = &mut scratch.by_slot[slot as usize];
                 if *acc == 0.0 {
                     scratch.touched.push(slot);
                 }
-                *acc += weight as f32;
+                *acc += weight;
             }
         };
         for (term, weight) in strongest {

@@ -36,7 +36,7 @@ def test_recommend_equals_similar(cli, corpus_index):
 
 def test_config_and_aliases_as_the_cli_reads_them(cli, corpus, corpus_path, tmp_path):
     config = {
-        "index": {"weights": {"entities": 0.3}, "retrieval": {"query_terms": 32}},
+        "index": {"weights": {"entities": 0.3}, "retrieval": {"query_terms": 48}},
         "page": {"go_further": {"count": 5, "chronology": "ignore"}, "you_may_like": {"lambda": 0.5}},
     }
     path = tmp_path / "connexe.json"
