@@ -71,9 +71,10 @@ pub struct Analyzer {
 /// Source of [`Analyzer`] ids.
 static NEXT_ANALYZER: AtomicU64 = AtomicU64::new(0);
 
-/// How many words a thread remembers for one analyzer before it forgets them: the words of
-/// a language's news with their inflections and names (2^16 was too few for 100k articles:
-/// forgetting and analysing again cost 15 % of a build), at most about 35 MB.
+/// How many words a thread remembers before it forgets them all: the words of a language's
+/// news with their inflections and names (2^16 was too few for 100k articles: forgetting and
+/// analysing again cost 15 % of a build). With [`MEMO_WORD_BYTES`], some 35 MB at most, or
+/// twice that while one text of as many new words is analysed.
 const MEMO_WORDS: usize = 1 << 18;
 
 /// Longer words are analysed every time, never remembered: they are rare, and a hostile text
@@ -86,6 +87,9 @@ const MEMO_WORD_BYTES: usize = 48;
 #[derive(Default)]
 struct Memo {
     by_analyzer: HashMap<u64, HashMap<Box<str>, Option<Box<str>>>>,
+    /// Words remembered since the memo was last emptied, all analyzers together: analyzers
+    /// come and go (each index has its own), and those dropped must not pile up.
+    words: usize,
 }
 
 thread_local! {
@@ -175,7 +179,14 @@ impl Analyzer {
                 }
                 return;
             };
-            let known = memo.by_analyzer.entry(self.id).or_default();
+            if memo.words >= MEMO_WORDS {
+                *memo = Memo::default();
+            }
+            let Memo {
+                by_analyzer,
+                words: remembered,
+            } = &mut *memo;
+            let known = by_analyzer.entry(self.id).or_default();
             for word in words {
                 if word.len() > MEMO_WORD_BYTES {
                     if let Some(term) = self.term_of(word) {
@@ -189,6 +200,7 @@ impl Analyzer {
                         if known.len() >= MEMO_WORDS {
                             known.clear();
                         }
+                        *remembered += 1;
                         let term = self.term_of(word).map(|t| Box::<str>::from(t.as_ref()));
                         known.entry(Box::from(word)).insert(term).into_mut().as_deref()
                     }
@@ -264,6 +276,17 @@ mod tests {
             assert_eq!(fr.terms(text), first);
         }
         assert_eq!(fr.terms(&many).len(), MEMO_WORDS + 100);
+        // Analyzers that come and go (one per index) share one bound: none piles up.
+        let nearly: String = (0..MEMO_WORDS - 1).map(|i| format!("m{i} ")).collect();
+        for _ in 0..3 {
+            let short_lived = Analyzer::for_language(Language::French);
+            assert_eq!(short_lived.terms(&nearly).len(), MEMO_WORDS - 1);
+        }
+        let remembered = MEMO.with(|memo| {
+            let memo = memo.borrow();
+            memo.by_analyzer.values().map(HashMap::len).sum::<usize>()
+        });
+        assert!(remembered <= 2 * MEMO_WORDS, "{remembered} words remembered");
         assert_eq!(
             fr.terms(&long),
             ["2".repeat(MEMO_WORD_BYTES + 1), "fin".to_owned()]
