@@ -58,6 +58,13 @@ fn missing_file_and_unknown_id_are_one_line_errors() {
         stderr(&out)
     );
 
+    // The cause once, though connexe's error names it and keeps it as its source.
+    let out = connexe(&["page", "--index", "/nonexistent/news.connexe", "--id", "a"]);
+    let message = stderr(&out);
+    assert!(!out.status.success());
+    assert_eq!(message.lines().count(), 1, "{message}");
+    assert_eq!(message.matches("No such file").count(), 1, "{message}");
+
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("c.jsonl");
     std::fs::write(&path, GOOD).unwrap();
