@@ -51,6 +51,21 @@ pub struct Qrels {
     self_judgments: Vec<u64>,
 }
 
+/// Calls `row(line number, fields)` for each non-blank line of a tab-separated file, its
+/// fields trimmed; a read error names the line.
+pub(crate) fn tsv_rows<R: BufRead>(reader: R, mut row: impl FnMut(u64, &[&str]) -> Result<()>) -> Result<()> {
+    for (n, line) in reader.lines().enumerate() {
+        let n = n as u64 + 1;
+        let line = line.map_err(|e| Error::io(format!("line {n}"), e))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let fields: Vec<&str> = line.split('\t').map(str::trim).collect();
+        row(n, &fields)?;
+    }
+    Ok(())
+}
+
 impl Qrels {
     /// Reads `query_id<TAB>doc_id<TAB>grade` lines (no header; blank lines skipped). A line
     /// that judges a query against itself is left out (see [`Qrels::self_judgments`]).
@@ -60,13 +75,7 @@ impl Qrels {
     /// fields or a grade that is not a finite number >= 0; [`ErrorKind::Io`](crate::ErrorKind::Io).
     pub fn from_tsv<R: BufRead>(reader: R) -> Result<Qrels> {
         let mut qrels = Qrels::default();
-        for (n, line) in reader.lines().enumerate() {
-            let n = n as u64 + 1;
-            let line = line.map_err(|e| Error::io(format!("line {n}"), e))?;
-            if line.trim().is_empty() {
-                continue;
-            }
-            let fields: Vec<&str> = line.split('\t').map(str::trim).collect();
+        tsv_rows(reader, |n, fields| {
             let [query, doc, grade] = fields[..] else {
                 return Err(Error::input(format!(
                     "expected `query_id<TAB>doc_id<TAB>grade`, got {} fields",
@@ -83,7 +92,7 @@ impl Qrels {
                 })?;
             if query == doc {
                 qrels.self_judgments.push(n);
-                continue;
+                return Ok(());
             }
             if !qrels.grades.contains_key(query) {
                 qrels.order.push(query.to_owned());
@@ -94,7 +103,8 @@ impl Qrels {
                 .or_default()
                 .insert(doc.to_owned(), grade);
             qrels.lines.push((n, query.to_owned(), doc.to_owned()));
-        }
+            Ok(())
+        })?;
         Ok(qrels)
     }
 

@@ -47,17 +47,11 @@ impl Pairs {
     pub fn from_tsv<R: BufRead>(reader: R) -> Result<Pairs> {
         let mut pairs = Pairs::default();
         let mut header = false;
-        for (n, line) in reader.lines().enumerate() {
-            let n = n as u64 + 1;
-            let line = line.map_err(|e| Error::io(format!("line {n}"), e))?;
-            if line.trim().is_empty() {
-                continue;
-            }
-            let fields: Vec<&str> = line.split('\t').map(str::trim).collect();
+        super::tsv_rows(reader, |n, fields| {
             if !header {
                 header = true;
-                pairs.columns = Self::header(&fields).map_err(|e| e.at_line(n))?;
-                continue;
+                pairs.columns = Self::header(fields).map_err(|e| e.at_line(n))?;
+                return Ok(());
             }
             if fields.len() != pairs.columns.len() + 2 {
                 return Err(Error::input(format!(
@@ -86,7 +80,8 @@ impl Pairs {
                 b: fields[1].to_owned(),
                 values,
             });
-        }
+            Ok(())
+        })?;
         if !header {
             return Err(Error::input("no header: expected `id_a<TAB>id_b<TAB>overall...`"));
         }
