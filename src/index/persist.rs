@@ -171,6 +171,44 @@ impl Index {
     }
 }
 
+/// A document as the file stores it.
+fn stored_doc(d: &Doc) -> StoredDoc {
+    StoredDoc {
+        article: stored_article(&d.article),
+        lang: d.lang.code().to_owned(),
+        terms: d.terms.clone(),
+        surfaces: d.surfaces.clone(),
+        entities: d
+            .entities
+            .iter()
+            .map(|(e, m, n)| (*e, *m, n.to_string()))
+            .collect(),
+        learned: d.learned.clone(),
+        tags: d.tags.clone(),
+        section: d.section.clone(),
+    }
+}
+
+/// The file's layout: magic, `version`, then each section behind its tag, length and CRC32,
+/// a section given as pieces (its length and checksum are taken over them).
+fn write_sections(out: &mut impl Write, version: u32, sections: &[Vec<Vec<u8>>; 4]) -> std::io::Result<()> {
+    out.write_all(&MAGIC)?;
+    out.write_all(&version.to_le_bytes())?;
+    out.write_all(&(SECTIONS.len() as u32).to_le_bytes())?;
+    for (tag, pieces) in SECTIONS.iter().zip(sections) {
+        let len: usize = pieces.iter().map(Vec::len).sum();
+        let mut crc = crc32fast::Hasher::new();
+        pieces.iter().for_each(|piece| crc.update(piece));
+        out.write_all(tag)?;
+        out.write_all(&(len as u64).to_le_bytes())?;
+        out.write_all(&crc.finalize().to_le_bytes())?;
+        for piece in pieces {
+            out.write_all(piece)?;
+        }
+    }
+    Ok(())
+}
+
 fn texts(v: &Vocabulary) -> Vec<&str> {
     v.texts.iter().map(|t| &**t).collect()
 }
@@ -262,20 +300,7 @@ impl Index {
                 .map(|chunk| {
                     let mut bytes = postcard::to_allocvec(&(chunk.len() as u64)).expect("a count serialises");
                     for d in chunk {
-                        let stored = d.as_ref().map(|d| StoredDoc {
-                            article: stored_article(&d.article),
-                            lang: d.lang.code().to_owned(),
-                            terms: d.terms.clone(),
-                            surfaces: d.surfaces.clone(),
-                            entities: d
-                                .entities
-                                .iter()
-                                .map(|(e, m, n)| (*e, *m, n.to_string()))
-                                .collect(),
-                            learned: d.learned.clone(),
-                            tags: d.tags.clone(),
-                            section: d.section.clone(),
-                        });
+                        let stored = d.as_ref().map(stored_doc);
                         bytes =
                             postcard::to_extend(&stored, bytes).expect("in-memory serialisation cannot fail");
                     }
@@ -293,23 +318,9 @@ impl Index {
         }
         let encode = |value: &dyn erased::Encode| vec![value.encode()];
         let sections = [encode(&meta), encode(&terms), encode(&entities), docs];
-        let io = |e: std::io::Error| Error::io("writing the index", e);
-        out.write_all(&MAGIC).map_err(io)?;
-        out.write_all(&FORMAT_VERSION.to_le_bytes()).map_err(io)?;
-        out.write_all(&(SECTIONS.len() as u32).to_le_bytes())
-            .map_err(io)?;
-        for (tag, pieces) in SECTIONS.iter().zip(&sections) {
-            let len: usize = pieces.iter().map(Vec::len).sum();
-            let mut crc = crc32fast::Hasher::new();
-            pieces.iter().for_each(|piece| crc.update(piece));
-            out.write_all(tag).map_err(io)?;
-            out.write_all(&(len as u64).to_le_bytes()).map_err(io)?;
-            out.write_all(&crc.finalize().to_le_bytes()).map_err(io)?;
-            for piece in pieces {
-                out.write_all(piece).map_err(io)?;
-            }
-        }
-        out.flush().map_err(io)
+        write_sections(&mut out, FORMAT_VERSION, &sections)
+            .and_then(|()| out.flush())
+            .map_err(|e| Error::io("writing the index", e))
     }
 
     /// Opens an index saved by [`Index::save`].
@@ -721,39 +732,29 @@ mod tests {
         };
         let mut chunk = postcard::to_allocvec(&(index.docs.len() as u64)).unwrap();
         for d in &index.docs {
-            let stored = d.as_ref().map(|d| StoredDocV1 {
-                article: stored_article(&d.article),
-                lang: d.lang.code().to_owned(),
-                terms: d.terms.clone(),
-                entities: d
-                    .entities
-                    .iter()
-                    .map(|(e, m, n)| (*e, *m, n.to_string()))
-                    .collect(),
-                learned: d.learned.clone(),
-                tags: d.tags.clone(),
-                section: d.section.clone(),
+            // Version 2's document without its surfaces.
+            let stored = d.as_ref().map(stored_doc).map(|d| StoredDocV1 {
+                article: d.article,
+                lang: d.lang,
+                terms: d.terms,
+                entities: d.entities,
+                learned: d.learned,
+                tags: d.tags,
+                section: d.section,
             });
             chunk = postcard::to_extend(&stored, chunk).unwrap();
         }
         let mut docs = postcard::to_allocvec(&1u64).unwrap();
         docs = postcard::to_extend(&(chunk.len() as u64), docs).unwrap();
         docs.extend_from_slice(&chunk);
-        let payloads = [
-            postcard::to_allocvec(&meta).unwrap(),
-            postcard::to_allocvec(&texts(&index.terms)).unwrap(),
-            postcard::to_allocvec(&texts(&index.entities)).unwrap(),
-            docs,
+        let sections = [
+            vec![postcard::to_allocvec(&meta).unwrap()],
+            vec![postcard::to_allocvec(&texts(&index.terms)).unwrap()],
+            vec![postcard::to_allocvec(&texts(&index.entities)).unwrap()],
+            vec![docs],
         ];
-        let mut out = MAGIC.to_vec();
-        out.extend(1u32.to_le_bytes());
-        out.extend((SECTIONS.len() as u32).to_le_bytes());
-        for (tag, payload) in SECTIONS.iter().zip(&payloads) {
-            out.extend(tag);
-            out.extend((payload.len() as u64).to_le_bytes());
-            out.extend(crc32fast::hash(payload).to_le_bytes());
-            out.extend(payload);
-        }
+        let mut out = Vec::new();
+        write_sections(&mut out, 1, &sections).unwrap();
         out
     }
 
