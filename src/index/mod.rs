@@ -300,9 +300,6 @@ struct Derived {
     idf: Vec<f64>,
     /// L2 norm of each slot's TF-IDF vector (0 for free slots).
     norms: Vec<f64>,
-    /// Each live slot's place in id order: equal scores go to the smaller id by comparing two
-    /// numbers, and the order is the same whatever slots the articles landed in.
-    id_rank: Vec<u32>,
     /// For each term in more than `retrieval.postings_per_term` articles, that many of its
     /// articles: those where it weighs most (tf / norm, ties by id). The only postings a query
     /// reads for that term, so a common word costs the same as a rare one.
@@ -743,7 +740,6 @@ impl Index {
                     None => 0.0,
                 })
                 .collect();
-            let id_rank = self.id_ranks();
             let keep = self.config.retrieval.postings_per_term;
             let top_postings = self
                 .term_postings
@@ -751,8 +747,8 @@ impl Index {
                 .enumerate()
                 .filter(|(_, postings)| postings.len() > keep)
                 .map(|(term, postings)| {
-                    // Heaviest first; an article's weight for the term is tf·idf / norm.
-                    let mut by_weight: Vec<(f64, u32, Posting)> = postings
+                    // Heaviest first, ties by id; an article's weight for the term is tf·idf / norm.
+                    let mut by_weight: Vec<(f64, Posting)> = postings
                         .iter()
                         .map(|&p| {
                             let norm = norms[p.slot as usize];
@@ -761,16 +757,17 @@ impl Index {
                             } else {
                                 0.0
                             };
-                            (w, id_rank[p.slot as usize], p)
+                            (w, p)
                         })
                         .collect();
-                    let cmp = |a: &(f64, u32, Posting), b: &(f64, u32, Posting)| {
-                        b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+                    let cmp = |a: &(f64, Posting), b: &(f64, Posting)| {
+                        b.0.total_cmp(&a.0)
+                            .then_with(|| self.doc(a.1.slot).article.id.cmp(&self.doc(b.1.slot).article.id))
                     };
                     by_weight.select_nth_unstable_by(keep - 1, cmp);
                     by_weight.truncate(keep);
                     // Slot order, as in the full list, for memory locality.
-                    let mut top: Vec<Posting> = by_weight.into_iter().map(|(_, _, p)| p).collect();
+                    let mut top: Vec<Posting> = by_weight.into_iter().map(|(_, p)| p).collect();
                     top.sort_unstable_by_key(|p| p.slot);
                     (term as u32, top.into_boxed_slice())
                 })
@@ -780,22 +777,9 @@ impl Index {
             Derived {
                 idf,
                 norms,
-                id_rank,
                 top_postings,
                 learned: search::LearnedAliases::new(self),
             }
         })
-    }
-
-    /// Each live slot's place in id order (0 for free slots).
-    fn id_ranks(&self) -> Vec<u32> {
-        use rayon::prelude::*;
-        let mut by_id: Vec<(&str, u32)> = self.slots.iter().map(|(id, &slot)| (id.as_str(), slot)).collect();
-        by_id.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
-        let mut rank = vec![0; self.docs.len()];
-        for (place, (_, slot)) in by_id.into_iter().enumerate() {
-            rank[slot as usize] = place as u32;
-        }
-        rank
     }
 }

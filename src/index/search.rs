@@ -573,7 +573,7 @@ impl Index {
                 add(p.slot, weight * f64::from(p.weight) * idf, scratch);
             }
         }
-        let mut pool = self.best_touched(scratch, options.candidates, derived, |slot, dot| {
+        let mut pool = self.best_touched(scratch, options.candidates, |slot, dot| {
             let norm = derived.norms[slot as usize];
             if norm > 0.0 { dot / norm } else { 0.0 }
         });
@@ -602,7 +602,7 @@ impl Index {
                 }
             }
         }
-        pool.extend(self.best_touched(scratch, options.candidates, derived, |_, sum| sum));
+        pool.extend(self.best_touched(scratch, options.candidates, |_, sum| sum));
         pool.sort_unstable();
         pool.dedup();
         pool
@@ -625,13 +625,7 @@ impl Index {
 
     /// The `n` best of the touched slots by their accumulated score through `finish`, ties
     /// by id; leaves the accumulator zero and `touched` empty.
-    fn best_touched(
-        &self,
-        scratch: &mut Scratch,
-        n: usize,
-        derived: &Derived,
-        finish: impl Fn(u32, f64) -> f64,
-    ) -> Vec<u32> {
+    fn best_touched(&self, scratch: &mut Scratch, n: usize, finish: impl Fn(u32, f64) -> f64) -> Vec<u32> {
         let Scratch {
             by_slot,
             touched,
@@ -653,7 +647,7 @@ impl Index {
         let cut = keys[n - 1].0;
         let mut best: Vec<u32> = keys[..n].iter().filter(|k| k.0 < cut).map(|k| k.1).collect();
         let mut tied: Vec<u32> = keys.iter().filter(|k| k.0 == cut).map(|k| k.1).collect();
-        tied.sort_unstable_by_key(|&slot| derived.id_rank[slot as usize]);
+        tied.sort_unstable_by(|&a, &b| self.doc(a).article.id.cmp(&self.doc(b).article.id));
         tied.truncate(n - best.len());
         best.extend(tied);
         best
