@@ -112,6 +112,18 @@ impl Default for Limits {
 }
 
 impl Limits {
+    /// The longest JSON line that may hold an article within these limits: JSON escapes can
+    /// double the bytes of a text, and the field names and punctuation need some room.
+    ///
+    /// # Examples
+    /// ```
+    /// let limits = connexe::Limits { max_article_bytes: 1000, ..Default::default() };
+    /// assert_eq!(limits.max_json_line_bytes(), 2000 + 65_536);
+    /// ```
+    pub fn max_json_line_bytes(&self) -> usize {
+        self.max_article_bytes.saturating_mul(2).saturating_add(1 << 16)
+    }
+
     /// Checks an article against the limits.
     ///
     /// # Errors
@@ -466,14 +478,7 @@ impl Index {
         progress: impl FnMut(u64),
     ) -> Result<(Index, Vec<crate::Warning>)> {
         let mut index = Index::with_aliases(config, aliases)?;
-        // JSON escapes can double the bytes of a text: a line may be twice the article limit.
-        let limit = index
-            .config
-            .limits
-            .max_article_bytes
-            .saturating_mul(2)
-            .saturating_add(1 << 16);
-        let reader = reader.max_line_bytes(limit);
+        let reader = reader.max_line_bytes(index.config.limits.max_json_line_bytes());
         let mut batch = Vec::with_capacity(BATCH);
         let warnings =
             crate::article::read_each(reader, progress, |article| index.queue(&mut batch, article))?;

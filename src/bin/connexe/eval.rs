@@ -108,18 +108,19 @@ pub fn run(args: EvalArgs) -> Result<()> {
 pub fn read_articles(path: &Path, config: &IndexConfig) -> Result<Vec<Article>> {
     let name = path.display().to_string();
     let file = File::open(path).with_context(|| name.clone())?;
-    // JSON escapes can double a text: a line may be twice the article limit (Index::from_jsonl).
-    let limit = config
-        .limits
-        .max_article_bytes
-        .saturating_mul(2)
-        .saturating_add(1 << 16);
-    let reader = JsonlReader::new(BufReader::new(file)).max_line_bytes(limit);
+    let reader = JsonlReader::new(BufReader::new(file)).max_line_bytes(config.limits.max_json_line_bytes());
     let corpus = Corpus::from_reader(reader, |_| {}).with_context(|| name.clone())?;
     for warning in &corpus.warnings {
         eprintln!("warning: {name}: {warning}");
     }
     Ok(corpus.articles)
+}
+
+/// Reads a qrels file; errors name the file.
+pub fn read_qrels(path: &Path) -> Result<Qrels> {
+    let name = path.display().to_string();
+    let file = File::open(path).with_context(|| name.clone())?;
+    Qrels::from_tsv(BufReader::new(file)).with_context(|| name.clone())
 }
 
 /// A corpus path as a set's name: its folder when the file is the layout's `corpus.jsonl`.
@@ -149,8 +150,7 @@ fn ranking(
     variants: &[Variant],
 ) -> Result<()> {
     let name = path.display().to_string();
-    let file = File::open(path).with_context(|| name.clone())?;
-    let qrels = Qrels::from_tsv(BufReader::new(file)).with_context(|| name.clone())?;
+    let qrels = read_qrels(path)?;
     for line in qrels.self_judgments() {
         eprintln!(
             "warning: {name}: line {line}: a query judged against itself is left out (a query \

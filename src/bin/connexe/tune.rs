@@ -2,18 +2,17 @@
 //! configuration's figures on other sets. Figures on the tuning set are in-sample: they say
 //! how well the grid fits that set, not how well the configuration works.
 
-use std::fs::File;
-use std::io::{BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use connexe::eval::{Grid, Qrels, RankingReport, RankingSet, grid_search};
+use connexe::eval::{Grid, RankingReport, RankingSet, grid_search};
 use connexe::{AliasTable, FieldWeights, Index, IndexConfig, Weights};
 use serde::Serialize;
 
 use crate::Files;
-use crate::eval::{EvalFormat, read_articles, set_name};
+use crate::eval::{EvalFormat, read_articles, read_qrels, set_name};
 
 /// What the output says about figures on the tuning set.
 const IN_SAMPLE: &str = "figures on the tuning set are in-sample (the grid was fitted to it): \
@@ -237,12 +236,6 @@ pub fn run(args: TuneArgs) -> Result<()> {
         writeln!(out, "No --check set was given: nothing above is a result yet.")?;
     }
     Ok(())
-}
-
-fn read_qrels(path: &Path) -> Result<Qrels> {
-    let name = path.display().to_string();
-    let file = File::open(path).with_context(|| name.clone())?;
-    Qrels::from_tsv(BufReader::new(file)).with_context(|| name.clone())
 }
 
 /// The figures of the configured and the tuned configuration on one set.
