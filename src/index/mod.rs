@@ -312,11 +312,17 @@ struct Derived {
     idf: Vec<f64>,
     /// L2 norm of each slot's TF-IDF vector (0 for free slots).
     norms: Vec<f64>,
+    /// 1 / norm in f32 (0 for a zero norm), for choosing candidates: half the memory of
+    /// `norms` and a product instead of a division, on the one read per touched article.
+    inverse_norms: Vec<f32>,
     /// For each term in more than `retrieval.postings_per_term` articles, that many of its
     /// articles: those where it weighs most (tf / norm, ties by id). The only postings a query
     /// reads for that term, so a common word costs the same as a rare one.
     top_postings: HashMap<u32, Box<[Posting]>>,
     learned: search::LearnedAliases,
+    /// idf of each entity id as a canonical entity: its articles are those of its key and of
+    /// every long name that the corpus teaches as its acronym.
+    entity_idf: Vec<f64>,
 }
 
 /// The related-articles index.
@@ -779,11 +785,21 @@ impl Index {
                 .collect::<Vec<_>>()
                 .into_iter()
                 .collect();
+            let inverse_norms = norms
+                .iter()
+                .map(|&n| if n > 0.0 { (1.0 / n) as f32 } else { 0.0 })
+                .collect();
+            let learned = search::LearnedAliases::new(self);
+            let entity_idf = (0..self.entity_postings.len() as u32)
+                .map(|entity| self.idf(learned.articles_naming(self, entity)))
+                .collect();
             Derived {
                 idf,
                 norms,
+                inverse_norms,
                 top_postings,
-                learned: search::LearnedAliases::new(self),
+                learned,
+                entity_idf,
             }
         })
     }

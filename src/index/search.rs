@@ -7,7 +7,6 @@ use hashbrown::{HashMap, HashSet};
 
 use super::{Derived, Index};
 use crate::article::{Article, Timestamp};
-use crate::entity::weighted_jaccard;
 use crate::error::{Error, Result};
 use crate::rank::{Explanation, Recommendation, Weights, total_order};
 
@@ -20,6 +19,10 @@ struct Query<'i> {
     norm: f64,
     /// (canonical entity key, weight, name), in key order.
     entities: Vec<(&'i str, f64, &'i str)>,
+    /// (canonical entity id, weight) of `entities`, in id order, and the sum of their
+    /// weights: what the entity overlap of each candidate reads.
+    entity_ids: Vec<(u32, f64)>,
+    entity_total: f64,
 }
 
 /// Learned aliases resolved for the current corpus: each long name's acronym, and the long
@@ -55,14 +58,24 @@ impl LearnedAliases {
 }
 
 impl LearnedAliases {
+    /// How many articles name `entity` as itself or as one of the long names taught as it.
+    pub(super) fn articles_naming(&self, index: &Index, entity: u32) -> usize {
+        let longs = self.longs_of(entity);
+        if longs.is_empty() {
+            return index.entity_postings[entity as usize].len();
+        }
+        let mut slots: HashSet<u32> = HashSet::new();
+        for &e in std::iter::once(&entity).chain(longs) {
+            slots.extend(index.entity_postings[e as usize].iter().map(|p| p.slot));
+        }
+        slots.len()
+    }
+
     /// The long names the corpus teaches as this acronym.
     fn longs_of(&self, acronym: u32) -> &[u32] {
         self.longs.get(&acronym).map_or(&[], Vec::as_slice)
     }
 }
-
-/// Entity idf by canonical entity id, filled as a query meets entities.
-type EntityIdf = HashMap<u32, f64>;
 
 /// Dense per-thread work arrays, all zero between queries: score accumulators by slot and a
 /// query vector by term id. Reused, so a query allocates nothing proportional to the corpus.
@@ -75,7 +88,7 @@ struct Scratch {
     /// The slots set in `by_slot`, and their (score key, slot) once taken: kept between
     /// queries, as fresh lists of tens of thousands of entries cost more than filling them.
     touched: Vec<u32>,
-    keys: Vec<(u64, u32)>,
+    keys: Vec<u64>,
     /// Set while a query uses the arrays: still set on entry means the last one panicked
     /// half-way, and the arrays are zeroed before use.
     busy: bool,
@@ -193,11 +206,10 @@ impl Index {
         let from_slot = self.slot_of(from)?;
         let to_slot = self.slot_of(to)?;
         let derived = self.derived();
-        let mut idf_cache = EntityIdf::new();
-        let query = self.query(from_slot, derived, &mut idf_cache);
+        let query = self.query(from_slot, derived);
         let components = with_scratch(0, self.term_postings.len(), |scratch| {
             self.load_query(scratch, &query.terms, derived);
-            let c = self.components(&query, to_slot, true, scratch, derived, &mut idf_cache);
+            let c = self.components(&query, to_slot, true, scratch, derived);
             self.unload_query(scratch, &query.terms);
             c
         });
@@ -240,8 +252,7 @@ impl Index {
     /// The candidates of article `slot`, each with its components.
     pub(crate) fn pool(&self, slot: u32) -> Pool<'_> {
         let derived = self.derived();
-        let mut idf_cache = EntityIdf::new();
-        let query = self.query(slot, derived, &mut idf_cache);
+        let query = self.query(slot, derived);
         let candidates = with_scratch(self.docs.len(), self.term_postings.len(), |scratch| {
             let found = self.candidates(&query, derived, scratch);
             let sharing = self.entity_ids_of(&query, derived);
@@ -259,7 +270,6 @@ impl Index {
                             .any(|e| sharing.binary_search(&e.0).is_ok()),
                         scratch,
                         derived,
-                        &mut idf_cache,
                     ),
                 })
                 .collect();
@@ -437,18 +447,24 @@ impl Index {
         (score, article.published, &article.id)
     }
 
-    fn query<'i>(&'i self, slot: u32, derived: &'i Derived, idf_cache: &mut EntityIdf) -> Query<'i> {
+    fn query<'i>(&'i self, slot: u32, derived: &'i Derived) -> Query<'i> {
         let doc = self.doc(slot);
         let terms = doc
             .terms
             .iter()
             .map(|&(t, tf)| (t, f64::from(tf) * derived.idf[t as usize]))
             .collect();
+        let entities = self.weighted_entities(slot, derived);
+        let mut entity_ids = self.entity_weights(slot, derived);
+        let entity_total = entity_ids.iter().map(|e| e.1).sum();
+        entity_ids.sort_unstable_by_key(|e| e.0);
         Query {
             slot,
             terms,
             norm: derived.norms[slot as usize],
-            entities: self.weighted_entities(slot, derived, idf_cache),
+            entities,
+            entity_ids,
+            entity_total,
         }
     }
 
@@ -483,24 +499,18 @@ impl Index {
     }
 
     /// The article's entities under their canonical keys, weighted by idf × multiplier, in
-    /// key order; a name and its acronym count once.
-    fn weighted_entities<'i>(
-        &'i self,
-        slot: u32,
-        derived: &Derived,
-        idf_cache: &mut EntityIdf,
-    ) -> Vec<(&'i str, f64, &'i str)> {
+    /// key order, with the name to show; a name and its acronym count once.
+    fn weighted_entities<'i>(&'i self, slot: u32, derived: &Derived) -> Vec<(&'i str, f64, &'i str)> {
         let mut out: Vec<(&str, f64, &str)> = Vec::new();
         for (entity, multiplier, name) in &self.doc(slot).entities {
             let canonical = derived.learned.to_short.get(entity).copied().unwrap_or(*entity);
-            let idf = self.entity_idf(canonical, derived, idf_cache);
             let display = self
                 .aliases
                 .display_name(self.entities.text(canonical))
                 .unwrap_or(name);
             out.push((
                 self.entities.text(canonical),
-                idf * f64::from(*multiplier),
+                derived.entity_idf[canonical as usize] * f64::from(*multiplier),
                 display,
             ));
         }
@@ -509,22 +519,35 @@ impl Index {
         out
     }
 
-    /// idf of a canonical entity: its articles are those of its key and of every long name
-    /// that the corpus teaches as its acronym.
-    fn entity_idf(&self, canonical: u32, derived: &Derived, cache: &mut EntityIdf) -> f64 {
-        *cache.entry(canonical).or_insert_with(|| {
-            let longs = derived.learned.longs_of(canonical);
-            let df = if longs.is_empty() {
-                self.entity_postings[canonical as usize].len()
-            } else {
-                let mut slots: HashSet<u32> = HashSet::new();
-                for &e in std::iter::once(&canonical).chain(longs) {
-                    slots.extend(self.entity_postings[e as usize].iter().map(|p| p.slot));
-                }
-                slots.len()
-            };
-            self.idf(df)
-        })
+    /// (canonical entity id, weight) of [`Self::weighted_entities`], in the same key order,
+    /// for scoring a candidate: an article's entities are stored in key order, so only one
+    /// that the corpus teaches as an acronym calls for sorting again.
+    fn entity_weights(&self, slot: u32, derived: &Derived) -> Vec<(u32, f64)> {
+        let mut renamed = false;
+        let mut out: Vec<(u32, f64)> = self
+            .doc(slot)
+            .entities
+            .iter()
+            .map(|&(entity, multiplier, _)| {
+                let canonical = match derived.learned.to_short.get(&entity) {
+                    Some(&short) => {
+                        renamed = true;
+                        short
+                    }
+                    None => entity,
+                };
+                (
+                    canonical,
+                    derived.entity_idf[canonical as usize] * f64::from(multiplier),
+                )
+            })
+            .collect();
+        if renamed {
+            let text = |e: u32| self.entities.text(e);
+            out.sort_by(|a, b| text(a.0).cmp(text(b.0)).then(b.1.total_cmp(&a.1)));
+            out.dedup_by(|later, earlier| later.0 == earlier.0);
+        }
+        out
     }
 
     /// The articles worth scoring in full: the best by the query's strongest terms, and the
@@ -544,11 +567,17 @@ impl Index {
             .filter(|&&(t, _)| self.term_postings[t as usize].len() <= max_df)
             .copied()
             .collect();
-        strongest.sort_by(|a, b| {
+        // Heaviest first, ties by text: a total order, so the strongest terms are the same
+        // whatever their ids. Only the kept ones need sorting.
+        let by_weight = |a: &(u32, f64), b: &(u32, f64)| {
             b.1.total_cmp(&a.1)
                 .then_with(|| self.terms.text(a.0).cmp(self.terms.text(b.0)))
-        });
+        };
+        if strongest.len() > options.query_terms && options.query_terms > 0 {
+            strongest.select_nth_unstable_by(options.query_terms - 1, by_weight);
+        }
         strongest.truncate(options.query_terms);
+        strongest.sort_unstable_by(by_weight);
 
         // Partial dot products by slot, in the dense accumulator; `touched` lists the slots set.
         let add = |slot: u32, weight: f64, scratch: &mut Scratch| {
@@ -562,20 +591,38 @@ impl Index {
                 *acc += weight;
             }
         };
-        for (term, weight) in strongest {
-            let idf = derived.idf[term as usize];
-            // A long list: its heaviest articles only.
-            let postings: &[super::Posting] = match derived.top_postings.get(&term) {
-                Some(top) => top,
-                None => &self.term_postings[term as usize][..],
-            };
+        // Each term's postings (of a long list, its heaviest articles only) and the factor
+        // that makes a posting's tf its share of the dot product.
+        let lists: Vec<(&[super::Posting], f32)> = strongest
+            .iter()
+            .map(|&(term, weight)| {
+                let postings: &[super::Posting] = match derived.top_postings.get(&term) {
+                    Some(top) => top,
+                    None => &self.term_postings[term as usize][..],
+                };
+                (postings, (weight * derived.idf[term as usize]) as f32)
+            })
+            .collect();
+        // The hot loop, without a branch on whether a slot is new: each posting writes its
+        // slot at the end of `touched`, which grows only when the slot was still 0.
+        let Scratch { by_slot, touched, .. } = &mut *scratch;
+        touched.resize(lists.iter().map(|(l, _)| l.len()).sum(), 0);
+        let mut count = 0;
+        for &(postings, factor) in &lists {
             for p in postings {
-                add(p.slot, weight * f64::from(p.weight) * idf, scratch);
+                // A weight too small for f32 would leave the slot at 0 and list it again.
+                let weight = p.weight * factor;
+                if p.slot != query.slot && weight > 0.0 {
+                    let acc = &mut by_slot[p.slot as usize];
+                    touched[count] = p.slot;
+                    count += usize::from(*acc == 0.0);
+                    *acc += weight;
+                }
             }
         }
+        touched.truncate(count);
         let mut pool = self.best_touched(scratch, options.candidates, |slot, dot| {
-            let norm = derived.norms[slot as usize];
-            if norm > 0.0 { dot / norm } else { 0.0 }
+            dot * derived.inverse_norms[slot as usize]
         });
 
         for &(key, weight, _) in &query.entities {
@@ -625,7 +672,7 @@ impl Index {
 
     /// The `n` best of the touched slots by their accumulated score through `finish`, ties
     /// by id; leaves the accumulator zero and `touched` empty.
-    fn best_touched(&self, scratch: &mut Scratch, n: usize, finish: impl Fn(u32, f64) -> f64) -> Vec<u32> {
+    fn best_touched(&self, scratch: &mut Scratch, n: usize, finish: impl Fn(u32, f32) -> f32) -> Vec<u32> {
         let Scratch {
             by_slot,
             touched,
@@ -633,22 +680,43 @@ impl Index {
             ..
         } = scratch;
         keys.clear();
-        // Scores are >= 0, so their bits order like them: one integer comparison per pair.
+        // One u64 per slot, best first: the score's bits (scores are >= 0, so their bits
+        // order like them) inverted above the slot. Choosing among tens of thousands of
+        // slots is then one integer comparison per pair.
         keys.extend(touched.drain(..).map(|slot| {
-            let score = finish(slot, f64::from(std::mem::take(&mut by_slot[slot as usize])));
-            (u64::MAX - score.to_bits(), slot)
+            let score = finish(slot, std::mem::take(&mut by_slot[slot as usize]));
+            (u64::from(u32::MAX - score.to_bits()) << 32) | u64::from(slot)
         }));
+        let slot_of = |key: u64| key as u32;
         if keys.len() <= n {
-            return keys.iter().map(|&(_, slot)| slot).collect();
+            return keys.iter().map(|&k| slot_of(k)).collect();
+        }
+        if n == 0 {
+            return Vec::new();
         }
         keys.select_nth_unstable(n - 1);
         // The cut may fall among equal scores: those take the smaller ids, not the smaller
         // slots, so the pool does not depend on where articles were stored.
-        let cut = keys[n - 1].0;
-        let mut best: Vec<u32> = keys[..n].iter().filter(|k| k.0 < cut).map(|k| k.1).collect();
-        let mut tied: Vec<u32> = keys.iter().filter(|k| k.0 == cut).map(|k| k.1).collect();
-        tied.sort_unstable_by(|&a, &b| self.doc(a).article.id.cmp(&self.doc(b).article.id));
-        tied.truncate(n - best.len());
+        let score_of = |key: u64| key >> 32;
+        let cut = score_of(keys[n - 1]);
+        let mut best: Vec<u32> = keys[..n]
+            .iter()
+            .filter(|&&k| score_of(k) < cut)
+            .map(|&k| slot_of(k))
+            .collect();
+        let mut tied: Vec<u32> = keys
+            .iter()
+            .filter(|&&k| score_of(k) == cut)
+            .map(|&k| slot_of(k))
+            .collect();
+        // At least one tied slot is kept (the one at the cut); only which ones matters.
+        let room = n - best.len();
+        if tied.len() > room {
+            tied.select_nth_unstable_by(room - 1, |&a, &b| {
+                self.doc(a).article.id.cmp(&self.doc(b).article.id)
+            });
+            tied.truncate(room);
+        }
         best.extend(tied);
         best
     }
@@ -663,16 +731,12 @@ impl Index {
         shares_entities: bool,
         scratch: &Scratch,
         derived: &Derived,
-        idf_cache: &mut EntityIdf,
     ) -> Explanation {
         let doc = self.doc(candidate);
         let qdoc = self.doc(query.slot);
         let text = self.cosine_to_loaded(scratch, candidate, query.norm, derived);
         let entities = if shares_entities && !query.entities.is_empty() {
-            let theirs = self.weighted_entities(candidate, derived, idf_cache);
-            let a: Vec<(&str, f64)> = query.entities.iter().map(|e| (e.0, e.1)).collect();
-            let b: Vec<(&str, f64)> = theirs.iter().map(|e| (e.0, e.1)).collect();
-            weighted_jaccard(&a, &b)
+            entity_overlap(query, &self.entity_weights(candidate, derived))
         } else {
             0.0
         };
@@ -715,14 +779,14 @@ impl Index {
         if query.entities.is_empty() {
             return Vec::new();
         }
-        let mut idf_cache = EntityIdf::new();
-        let theirs = self.weighted_entities(slot, derived, &mut idf_cache);
+        let theirs = self.entity_weights(slot, derived);
         let mut both: Vec<(f64, &str)> = query
             .entities
             .iter()
             .filter_map(|&(key, w, name)| {
-                let other = theirs.binary_search_by(|e| e.0.cmp(key)).ok()?;
-                Some((w.min(theirs[other].1), name))
+                let id = self.entities.get(key)?;
+                let &(_, their) = theirs.iter().find(|e| e.0 == id)?;
+                Some((w.min(their), name))
             })
             .collect();
         both.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
@@ -742,6 +806,26 @@ impl Index {
 }
 
 /// The L2 norm of a list of weights, summed in the order given.
+/// Weighted Jaccard of the query's entities and a candidate's (Σ min / Σ max over the
+/// union, as [`crate::entity::weighted_jaccard`]), finding shared entities by id. Sums run in
+/// key order on both sides, so a score does not depend on ids, that is on the build order.
+fn entity_overlap(query: &Query<'_>, theirs: &[(u32, f64)]) -> f64 {
+    let (mut min_sum, mut max_sum, mut matched) = (0.0, 0.0, 0.0);
+    for &(entity, b) in theirs {
+        match query.entity_ids.binary_search_by_key(&entity, |e| e.0) {
+            Ok(i) => {
+                let a = query.entity_ids[i].1;
+                min_sum += a.min(b);
+                max_sum += a.max(b);
+                matched += a;
+            }
+            Err(_) => max_sum += b,
+        }
+    }
+    max_sum += (query.entity_total - matched).max(0.0);
+    if max_sum > 0.0 { min_sum / max_sum } else { 0.0 }
+}
+
 fn unit_norm(weights: impl Iterator<Item = f64>) -> f64 {
     weights.map(|w| w * w).sum::<f64>().sqrt()
 }
