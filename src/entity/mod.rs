@@ -21,6 +21,11 @@ use crate::language::Language;
 /// assert_eq!(connexe::entity::key("d’Investigations"), "d'investigations");
 /// ```
 pub fn key(name: &str) -> String {
+    latin_key(name).unwrap_or_else(|| unicode_key(name))
+}
+
+/// [`key`] by its definition: Unicode lower case, accents folded through NFD and NFC.
+fn unicode_key(name: &str) -> String {
     let lower = name.to_lowercase();
     let folded = fold_accents(Cow::Owned(lower));
     let mut out = String::with_capacity(folded.len());
@@ -36,6 +41,54 @@ pub fn key(name: &str) -> String {
         }
     }
     out
+}
+
+/// The first and last characters that [`LATIN_KEYS`] folds one at a time.
+const LATIN_FIRST: u32 = 0xC0;
+const LATIN_LAST: u32 = 0x17F;
+
+/// The key of each Latin-1 and Latin Extended-A letter (À to ſ), found by [`unicode_key`]
+/// once per process; `None` for the few whose key is not a plain string of base letters.
+static LATIN_KEYS: std::sync::LazyLock<Vec<Option<String>>> = std::sync::LazyLock::new(|| {
+    (LATIN_FIRST..=LATIN_LAST)
+        .map(|code| {
+            let c = char::from_u32(code)?;
+            let folded = unicode_key(c.encode_utf8(&mut [0; 4]));
+            let plain = !folded.is_empty()
+                && folded
+                    .chars()
+                    .all(|f| f.is_alphanumeric() && !f.is_whitespace() && f != '-');
+            plain.then_some(folded)
+        })
+        .collect()
+});
+
+/// [`key`] of a name written in ASCII and Latin letters, a character at a time: the same
+/// result as [`unicode_key`] without normalising the text, which most of the cost of
+/// extracting names was. `None` for any other character.
+fn latin_key(name: &str) -> Option<String> {
+    let mut out = String::with_capacity(name.len());
+    let mut space = false;
+    for c in name.chars() {
+        if c.is_whitespace() || c == '-' {
+            space = !out.is_empty();
+            continue;
+        }
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else if APOSTROPHES.contains(&c) {
+            out.push('\'');
+        } else if (LATIN_FIRST..=LATIN_LAST).contains(&u32::from(c)) {
+            out.push_str(LATIN_KEYS[(u32::from(c) - LATIN_FIRST) as usize].as_deref()?);
+        } else {
+            return None;
+        }
+    }
+    Some(out)
 }
 
 /// The names found in `text` (capitalised runs, acronyms, « quoted » names and the alias
@@ -96,6 +149,26 @@ pub fn weighted_jaccard<K: Ord>(a: &[(K, f64)], b: &[(K, f64)]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The Latin fast path gives exactly the key of the definition: names mixing ASCII,
+        /// Latin letters, apostrophes, separators, combining accents and other scripts.
+        #[test]
+        fn latin_keys_are_unicode_keys(name in "[ a-zA-Z0-9'’ʼ\\-\t\u{a0}\u{b7}\u{c0}-\u{24f}\u{300}-\u{36f}\u{391}-\u{3c9}\u{130}\u{1e9e}]{0,12}") {
+            prop_assert_eq!(key(&name), unicode_key(&name));
+        }
+    }
+
+    #[test]
+    fn every_latin_letter_alone_and_in_a_word_has_its_unicode_key() {
+        for code in 0..0x250 {
+            let Some(c) = char::from_u32(code) else { continue };
+            for name in [c.to_string(), format!("A{c}b"), format!("{c}{c} x")] {
+                assert_eq!(key(&name), unicode_key(&name), "{name:?}");
+            }
+        }
+    }
 
     #[test]
     fn jaccard_edges() {
