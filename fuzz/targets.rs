@@ -45,3 +45,13 @@ pub fn index_open(data: &[u8]) {
         let _ = index.page(&article.id, &config);
     }
 }
+
+/// Any text split into words: the same words and offsets as the Unicode algorithm.
+pub fn words(data: &[u8]) {
+    use unicode_segmentation::UnicodeSegmentation;
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let expected: Vec<(usize, &str)> = text.unicode_word_indices().collect();
+    assert_eq!(connexe::analysis::word_indices(text), expected, "{text:?}");
+}

@@ -6,6 +6,7 @@
 //! Snowball stemming, accent folding. Numbers are kept: years matter in news.
 
 mod filters;
+mod words;
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -15,13 +16,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use hashbrown::HashMap;
 
 use serde::{Deserialize, Serialize};
-use unicode_segmentation::UnicodeSegmentation;
 
 pub(crate) use filters::{APOSTROPHES, fold_accents, without_elision};
 pub use filters::{
     DropSingleLetters, Elision, FoldAccents, Lowercase, MaxChars, Stem, StopWords, TokenFilter,
     UnifyApostrophes,
 };
+pub use words::word_indices;
 
 use crate::language::Language;
 
@@ -159,7 +160,7 @@ impl Analyzer {
     /// Calls `sink(surface, term)` for every term of `text`, in text order: `surface` is the
     /// word as written, `term` what the pipeline made of it.
     pub fn analyze(&self, text: &str, sink: impl FnMut(&str, &str)) {
-        self.analyze_words(text.unicode_words(), sink);
+        self.analyze_words(words::words(text), sink);
     }
 
     /// [`Analyzer::analyze`] of words already split (by UAX #29, as `analyze` splits them),

@@ -3,7 +3,6 @@
 use std::borrow::Cow;
 
 use hashbrown::HashSet;
-use unicode_segmentation::UnicodeSegmentation;
 
 use super::{AliasTable, key};
 use crate::analysis::APOSTROPHES;
@@ -132,7 +131,7 @@ fn is_particle(word: &Word<'_>) -> bool {
 /// `lang` gives elisions and stop words; `aliases` maps variants to canonical keys and lends
 /// its multi-word variants as phrases to look for.
 pub(crate) fn extract(text: &str, lang: Language, aliases: &AliasTable) -> Extraction {
-    let segmented: Vec<(usize, &str)> = text.unicode_word_indices().collect();
+    let segmented = crate::analysis::word_indices(text);
     extract_segmented(text, &segmented, lang, aliases)
 }
 

@@ -4,7 +4,6 @@
 //! before the index takes the results one by one.
 
 use hashbrown::HashMap;
-use unicode_segmentation::UnicodeSegmentation;
 
 use super::FieldWeights;
 use crate::analysis::{Analyzer, Analyzers};
@@ -64,7 +63,7 @@ pub(crate) fn language_of(article: &Article, default: Language) -> Language {
 
 /// The UAX #29 words of `text` with their byte offsets.
 pub(crate) fn split(text: &str) -> Vec<(usize, &str)> {
-    text.unicode_word_indices().collect()
+    crate::analysis::word_indices(text)
 }
 
 /// The sublinear tf of a field-weighted count: 1 + ln(tf), kept positive below 1.
