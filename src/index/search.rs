@@ -85,7 +85,7 @@ struct Scratch {
     /// and candidates are scored exactly afterwards.
     by_slot: Vec<f32>,
     by_term: Vec<f64>,
-    /// The slots set in `by_slot`, and their (score key, slot) once taken: kept between
+    /// The slots set in `by_slot`, and their keys (score bits above slot) once taken: kept between
     /// queries, as fresh lists of tens of thousands of entries cost more than filling them.
     touched: Vec<u32>,
     keys: Vec<u64>,
@@ -610,7 +610,7 @@ impl Index {
         let mut count = 0;
         for &(postings, factor) in &lists {
             for p in postings {
-                // A weight too small for f32 would leave the slot at 0 and list it again.
+                // As in `add`: a weight that rounds to 0 is skipped.
                 let weight = p.weight * factor;
                 if p.slot != query.slot && weight > 0.0 {
                     let acc = &mut by_slot[p.slot as usize];
@@ -805,27 +805,27 @@ impl Index {
     }
 }
 
-/// The L2 norm of a list of weights, summed in the order given.
-/// Weighted Jaccard of the query's entities and a candidate's (Σ min / Σ max over the
-/// union, as [`crate::entity::weighted_jaccard`]), finding shared entities by id. Sums run in
-/// key order on both sides, so a score does not depend on ids, that is on the build order.
+/// Weighted Jaccard of the query's entities and a candidate's, Σ min / Σ max over the union,
+/// computed as Σ min / (Σ a + Σ b − Σ min) with shared entities found by id. Each sum runs in
+/// key order, so the score depends neither on ids (on the build order) nor on which article
+/// is the query; it can differ from [`crate::entity::weighted_jaccard`] in the last bit.
 fn entity_overlap(query: &Query<'_>, theirs: &[(u32, f64)]) -> f64 {
-    let (mut min_sum, mut max_sum, mut matched) = (0.0, 0.0, 0.0);
+    let (mut min_sum, mut their_total) = (0.0, 0.0);
     for &(entity, b) in theirs {
-        match query.entity_ids.binary_search_by_key(&entity, |e| e.0) {
-            Ok(i) => {
-                let a = query.entity_ids[i].1;
-                min_sum += a.min(b);
-                max_sum += a.max(b);
-                matched += a;
-            }
-            Err(_) => max_sum += b,
+        their_total += b;
+        if let Ok(i) = query.entity_ids.binary_search_by_key(&entity, |e| e.0) {
+            min_sum += query.entity_ids[i].1.min(b);
         }
     }
-    max_sum += (query.entity_total - matched).max(0.0);
-    if max_sum > 0.0 { min_sum / max_sum } else { 0.0 }
+    let max_sum = query.entity_total + their_total - min_sum;
+    if max_sum > 0.0 {
+        (min_sum / max_sum).min(1.0)
+    } else {
+        0.0
+    }
 }
 
+/// The L2 norm of a list of weights, summed in the order given.
 fn unit_norm(weights: impl Iterator<Item = f64>) -> f64 {
     weights.map(|w| w * w).sum::<f64>().sqrt()
 }
