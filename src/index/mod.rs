@@ -443,6 +443,17 @@ impl Index {
                     .iter()
                     .map(|(term, _, surface)| (self.terms.get(term), self.surfaces.get(surface)))
                     .collect();
+                // Texts already in the vocabularies are freed here, on the thread that made
+                // them: freed by the inserting thread instead, they kept the allocator
+                // getting fresh memory from the system for every batch.
+                for ((term, _, surface), &(term_id, surface_id)) in p.terms.iter_mut().zip(&p.known) {
+                    if term_id.is_some() {
+                        *term = String::new();
+                    }
+                    if surface_id.is_some() {
+                        *surface = String::new();
+                    }
+                }
                 p
             })
             .collect();
