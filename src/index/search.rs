@@ -77,6 +77,9 @@ impl LearnedAliases {
     }
 }
 
+/// How many touched slots [`Index::best_touched`] scores before it knows a bound.
+const BOUND_SAMPLE: usize = 1_024;
+
 /// Dense per-thread work arrays, all zero between queries: score accumulators by slot and a
 /// query vector by term id. Reused, so a query allocates nothing proportional to the corpus.
 #[derive(Default)]
@@ -682,11 +685,28 @@ impl Index {
         keys.clear();
         // One u64 per slot, best first: the score's bits (scores are >= 0, so their bits
         // order like them) inverted above the slot. Choosing among tens of thousands of
-        // slots is then one integer comparison per pair.
-        keys.extend(touched.drain(..).map(|slot| {
+        // slots is then one integer comparison per pair. Taking the score zeroes the slot.
+        let key_of = |slot: u32, by_slot: &mut [f32]| {
             let score = finish(slot, std::mem::take(&mut by_slot[slot as usize]));
             (u64::from(u32::MAX - score.to_bits()) << 32) | u64::from(slot)
-        }));
+        };
+        let score_of = |key: u64| key >> 32;
+        // The n-th best score among the first slots bounds the n-th best of all: a later
+        // slot scoring below it cannot be chosen, so only the others are kept to choose from.
+        let sample = touched.len().min(BOUND_SAMPLE.max(4 * n));
+        keys.extend(touched[..sample].iter().map(|&slot| key_of(slot, by_slot)));
+        let mut bound = u64::MAX;
+        if n > 0 && keys.len() > n {
+            keys.select_nth_unstable(n - 1);
+            bound = score_of(keys[n - 1]);
+        }
+        for &slot in &touched[sample..] {
+            let key = key_of(slot, by_slot);
+            if score_of(key) <= bound {
+                keys.push(key);
+            }
+        }
+        touched.clear();
         let slot_of = |key: u64| key as u32;
         if keys.len() <= n {
             return keys.iter().map(|&k| slot_of(k)).collect();
@@ -697,7 +717,6 @@ impl Index {
         keys.select_nth_unstable(n - 1);
         // The cut may fall among equal scores: those take the smaller ids, not the smaller
         // slots, so the pool does not depend on where articles were stored.
-        let score_of = |key: u64| key >> 32;
         let cut = score_of(keys[n - 1]);
         let mut best: Vec<u32> = keys[..n]
             .iter()
