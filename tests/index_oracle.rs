@@ -63,6 +63,11 @@ const NAMES: &[&str] = &[
 /// The brute-force oracle: TF-IDF vectors built from scratch for every article, cosine of
 /// every pair. Same definitions as DESIGN.md, none of the index's machinery.
 fn oracle(articles: &[Article]) -> BTreeMap<String, Vec<(String, f64)>> {
+    oracle_for(articles, &(0..articles.len()).collect::<Vec<_>>())
+}
+
+/// [`oracle`] for the articles at `queries` only.
+fn oracle_for(articles: &[Article], queries: &[usize]) -> BTreeMap<String, Vec<(String, f64)>> {
     let analyzer = Analyzer::for_language(Language::French);
     let fields = FieldWeights::default();
     let tfs: Vec<BTreeMap<String, f64>> = articles
@@ -98,7 +103,8 @@ fn oracle(articles: &[Article]) -> BTreeMap<String, Vec<(String, f64)>> {
         .collect();
     let norm = |v: &BTreeMap<&str, f64>| v.values().map(|w| w * w).sum::<f64>().sqrt();
     let mut out = BTreeMap::new();
-    for (i, a) in articles.iter().enumerate() {
+    for &i in queries {
+        let a = &articles[i];
         let mut scores: Vec<(String, f64)> = articles
             .iter()
             .enumerate()
@@ -162,6 +168,66 @@ proptest! {
                 prop_assert!(own.is_some_and(|s| (s - g.score).abs() < 1e-6), "{} scored {}", g.id, g.score);
                 prop_assert!((g.explain.text - w.1).abs() < 1e-6);
             }
+        }
+    }
+}
+
+/// More articles share a word with the query than the candidate cut scores before it bounds
+/// the rest (1,024): with retrieval reading every posting, the top 5 must still be the
+/// brute-force top 5.
+#[test]
+fn the_candidate_cut_is_exact_past_its_bound() {
+    let mut seed: u64 = 7;
+    let mut next = move |n: usize| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize % n
+    };
+    let articles: Vec<Article> = (0..6_000)
+        .map(|i| {
+            let mut text = |len: usize| {
+                (0..len)
+                    .map(|_| WORDS[next(WORDS.len())])
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            let (title, body) = (text(4), text(12 + i % 20));
+            Article {
+                lang: Some(Language::French),
+                ..Article::new(format!("d{i:04}"), title, body)
+            }
+        })
+        .collect();
+    let mut config = text_only();
+    config.retrieval.query_terms = 100;
+    config.retrieval.postings_per_term = 100_000;
+    config.retrieval.max_df_ratio = 1.0;
+    config.retrieval.candidates = 5;
+    let index = Index::build(config, Default::default(), articles.clone()).unwrap();
+    let queries: Vec<usize> = (0..articles.len()).step_by(397).collect();
+    let expected = oracle_for(&articles, &queries);
+    for &q in &queries {
+        let id = &articles[q].id;
+        let got = index.similar(id, 5).unwrap();
+        let want = &expected[id];
+        assert_eq!(got.len(), 5, "{id}");
+        for (g, w) in got.iter().zip(want) {
+            assert!(
+                (g.score - w.1).abs() < 1e-6,
+                "{id}: {} {} vs {} {}",
+                g.id,
+                g.score,
+                w.0,
+                w.1
+            );
+            let own = want.iter().find(|(other, _)| *other == g.id).map(|(_, s)| *s);
+            assert!(
+                own.is_some_and(|s| (s - g.score).abs() < 1e-6),
+                "{id}: {} scored {}",
+                g.id,
+                g.score
+            );
         }
     }
 }
