@@ -2,7 +2,8 @@
 //!
 //! Most chunks of news text between two spaces are one plain word, maybe with punctuation
 //! around it ("l’Italie,", "(Rome"). Those are recognised directly; any other chunk goes
-//! through the full Unicode algorithm. The result is the same as
+//! through the full Unicode algorithm, alone when its first character surely starts a
+//! segment, else together with the chunks before it back to one that surely does. The result is the same as
 //! [`UnicodeSegmentation::unicode_word_indices`] on the whole text: a property test and the
 //! `words` fuzz target check it, and would catch a change of `unicode-segmentation` that
 //! breaks it. Splitting was a fifth of building an index.
@@ -19,22 +20,48 @@ use unicode_segmentation::UnicodeSegmentation;
 /// ```
 pub fn word_indices(text: &str) -> Vec<(usize, &str)> {
     let mut words = Vec::with_capacity(text.len() / 6);
+    // Where the last chunk with a sure boundary before it starts (byte, words found before).
+    let mut anchor = (0, 0);
+    // A run of chunks that may belong to the text before them: from the anchor up to here is
+    // split again by the Unicode algorithm, once, when a chunk with a sure boundary comes.
+    let mut unsure: Option<(usize, usize)> = None;
     let mut start = 0;
     for chunk in text.split([' ', '\n']) {
         if !chunk.is_empty() {
-            match plain_word(chunk) {
-                Some(Some((at, word))) => words.push((start + at, word)),
-                Some(None) => {}
-                None if starts_a_segment(chunk) => {
-                    words.extend(chunk.unicode_word_indices().map(|(at, word)| (start + at, word)))
+            // A plain chunk starts with a letter or punctuation: surely a segment start.
+            let plain = plain_word(chunk);
+            if plain.is_none() && !starts_a_segment(chunk) {
+                unsure.get_or_insert(anchor);
+            } else {
+                if let Some(from) = unsure.take() {
+                    resplit(text, from, start - 1, &mut words);
                 }
-                // A chunk whose first character belongs to the space before it.
-                None => return text.unicode_word_indices().collect(),
+                anchor = (start, words.len());
+                match plain {
+                    Some(Some((at, word))) => words.push((start + at, word)),
+                    Some(None) => {}
+                    None => words.extend(chunk.unicode_word_indices().map(|(at, word)| (start + at, word))),
+                }
             }
         }
         start += chunk.len() + 1;
     }
+    if let Some(from) = unsure {
+        resplit(text, from, text.len(), &mut words);
+    }
     words
+}
+
+/// Replaces the words found from `from` (byte, words found before it) by the Unicode
+/// algorithm's words of `text[from.0..end]`: both ends are boundaries of the whole text, since
+/// the chunk at `from` starts a segment and `end` is a space or line feed or the end.
+fn resplit<'t>(text: &'t str, from: (usize, usize), end: usize, words: &mut Vec<(usize, &'t str)>) {
+    words.truncate(from.1);
+    words.extend(
+        text[from.0..end]
+            .unicode_word_indices()
+            .map(|(at, word)| (from.0 + at, word)),
+    );
 }
 
 /// The words of `text`, as [`word_indices`] without offsets.
