@@ -454,10 +454,10 @@ impl<R: BufRead> JsonlReader<R> {
     }
 }
 
-impl<R: BufRead> Iterator for JsonlReader<R> {
-    type Item = Result<(u64, Article)>;
-
-    fn next(&mut self) -> Option<Self::Item> {
+impl<R: BufRead> JsonlReader<R> {
+    /// The next non-blank line and its number, checked for length and UTF-8 but not parsed;
+    /// after an error, `None`.
+    fn next_line(&mut self) -> Option<Result<(u64, String)>> {
         if self.failed {
             return None;
         }
@@ -492,13 +492,27 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
                 }
             };
             let text = text.trim_start_matches('\u{feff}').trim();
-            if text.is_empty() {
-                continue;
+            if !text.is_empty() {
+                return Some(Ok((line, text.to_owned())));
             }
-            let result = Article::from_json(text).map_err(|e| e.at_line(line));
-            self.failed = result.is_err();
-            return Some(result.map(|article| (line, article)));
         }
+    }
+}
+
+/// The article of one line, or its error naming the line.
+fn parse_line((line, text): (u64, String)) -> Result<(u64, Article)> {
+    Article::from_json(&text)
+        .map(|article| (line, article))
+        .map_err(|e| e.at_line(line))
+}
+
+impl<R: BufRead> Iterator for JsonlReader<R> {
+    type Item = Result<(u64, Article)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let result = self.next_line()?.and_then(parse_line);
+        self.failed = result.is_err();
+        Some(result)
     }
 }
 
@@ -566,27 +580,55 @@ pub(crate) fn read_each<R: BufRead>(
     mut progress: impl FnMut(u64),
     mut each: impl FnMut(Article) -> Result<()>,
 ) -> Result<Vec<Warning>> {
+    use rayon::prelude::*;
     let mut warnings = Vec::new();
     let mut lines: hashbrown::HashMap<String, u64> = hashbrown::HashMap::new();
-    while let Some(item) = reader.next() {
-        let (line, article) = item?;
-        progress(reader.bytes_read());
-        if let Some(first) = lines.insert(article.id.clone(), line) {
-            warnings.push(Warning {
-                line,
-                message: format!(
-                    "id {} repeats line {first}; the later line replaces it",
-                    quoted(&article.id)
-                ),
-            });
+    loop {
+        // Lines are read on this thread and parsed on every core, a chunk at a time; they are
+        // then taken in file order, so the first error in the file is the one reported.
+        let mut chunk = Vec::with_capacity(PARSE_CHUNK);
+        let mut stopped = None;
+        while chunk.len() < PARSE_CHUNK {
+            match reader.next_line() {
+                Some(Ok(raw)) => chunk.push(raw),
+                Some(Err(e)) => {
+                    stopped = Some(e);
+                    break;
+                }
+                None => break,
+            }
         }
-        each(article).map_err(|e| e.at_line(line))?;
+        let more = chunk.len() == PARSE_CHUNK;
+        let parsed: Vec<Result<(u64, Article)>> = chunk.into_par_iter().map(parse_line).collect();
+        for item in parsed {
+            let (line, article) = item?;
+            if let Some(first) = lines.insert(article.id.clone(), line) {
+                warnings.push(Warning {
+                    line,
+                    message: format!(
+                        "id {} repeats line {first}; the later line replaces it",
+                        quoted(&article.id)
+                    ),
+                });
+            }
+            each(article).map_err(|e| e.at_line(line))?;
+        }
+        progress(reader.bytes_read());
+        if let Some(e) = stopped {
+            return Err(e);
+        }
+        if !more {
+            break;
+        }
     }
     if lines.is_empty() {
         return Err(Error::input("no article found: the input is empty"));
     }
     Ok(warnings)
 }
+
+/// Lines parsed at once by [`read_each`].
+const PARSE_CHUNK: usize = 2_048;
 
 #[cfg(test)]
 mod tests {
