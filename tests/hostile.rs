@@ -350,3 +350,53 @@ fn readers_see_a_consistent_index_while_a_writer_updates() {
         "{queries} queries, {changes} changes"
     );
 }
+
+/// Index::from_jsonl parses lines on every core, a chunk at a time: past the first chunk, a
+/// repeated id still warns with both line numbers, and of two bad lines in one chunk the first
+/// is the one reported, even when a later line also fails to read.
+#[test]
+fn from_jsonl_reports_in_file_order_across_parse_chunks() {
+    let line =
+        |i: usize| format!("{{\"id\":\"a{i}\",\"title\":\"Titre {i}\",\"body\":\"Le corps {i} à Rome.\"}}\n");
+    let mut input: String = (1..=3_000).map(line).collect();
+    input.push_str("{\"id\":\"a5\",\"title\":\"Encore\",\"body\":\"Le corps à Rome.\"}\n");
+    let reader = connexe::JsonlReader::new(input.as_bytes());
+    let (index, warnings) =
+        Index::from_jsonl(IndexConfig::default(), Default::default(), reader, |_| {}).unwrap();
+    assert_eq!(index.len(), 3_000);
+    assert_eq!(warnings.len(), 1);
+    assert_eq!(warnings[0].line, 3_001);
+    assert_eq!(
+        warnings[0].message,
+        "id \"a5\" repeats line 5; the later line replaces it"
+    );
+
+    let mut bad: String = (1..=2_500).map(line).collect();
+    bad.push_str("{\"id\":\"b\",\"title\":\"T\",\"body\":\"x\",\"lang\":\"tlh\"}\n");
+    bad.push_str("{\"id\": oops}\n");
+    bad.push_str(&format!(
+        "{{\"id\":\"c\",\"title\":\"T\",\"body\":\"{}\"}}\n",
+        "y".repeat(100_000)
+    ));
+    // The last line is longer than this index reads (2 × 1,000 bytes + 64 KiB).
+    let config = IndexConfig {
+        limits: Limits {
+            max_article_bytes: 1_000,
+            ..Limits::default()
+        },
+        ..IndexConfig::default()
+    };
+    let reader = connexe::JsonlReader::new(bad.as_bytes());
+    let err = Index::from_jsonl(config.clone(), Default::default(), reader, |_| {}).unwrap_err();
+    assert!(err.to_string().starts_with("line 2501: "), "{err}");
+    let only_long: String = (1..=2_500)
+        .map(line)
+        .chain([bad.lines().last().unwrap().to_owned()])
+        .collect();
+    let reader = connexe::JsonlReader::new(only_long.as_bytes());
+    let err = Index::from_jsonl(config, Default::default(), reader, |_| {}).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "line 2501: longer than 67536 bytes (limits.max_article_bytes)"
+    );
+}
