@@ -548,7 +548,8 @@ impl Corpus {
         Corpus::from_reader(JsonlReader::new(reader), |_| {})
     }
 
-    /// Like [`Corpus::from_jsonl`], calling `progress` with the bytes read after each line.
+    /// Like [`Corpus::from_jsonl`], calling `progress` with the bytes read after each chunk of
+    /// lines (2,048 lines, or 64 MiB).
     ///
     /// # Errors
     /// As [`Corpus::from_jsonl`].
@@ -587,10 +588,14 @@ pub(crate) fn read_each<R: BufRead>(
         // Lines are read on this thread and parsed on every core, a chunk at a time; they are
         // then taken in file order, so the first error in the file is the one reported.
         let mut chunk = Vec::with_capacity(PARSE_CHUNK);
+        let mut chunk_bytes = 0;
         let mut stopped = None;
-        while chunk.len() < PARSE_CHUNK {
+        while chunk.len() < PARSE_CHUNK && chunk_bytes < PARSE_CHUNK_BYTES {
             match reader.next_line() {
-                Some(Ok(raw)) => chunk.push(raw),
+                Some(Ok(raw)) => {
+                    chunk_bytes += raw.1.len();
+                    chunk.push(raw);
+                }
                 Some(Err(e)) => {
                     stopped = Some(e);
                     break;
@@ -598,7 +603,8 @@ pub(crate) fn read_each<R: BufRead>(
                 None => break,
             }
         }
-        let more = chunk.len() == PARSE_CHUNK;
+        // Stopped by an error, or by the end of the input when the chunk is not full.
+        let more = stopped.is_none() && (chunk.len() == PARSE_CHUNK || chunk_bytes >= PARSE_CHUNK_BYTES);
         let parsed: Vec<Result<(u64, Article)>> = chunk.into_par_iter().map(parse_line).collect();
         for item in parsed {
             let (line, article) = item?;
@@ -627,8 +633,10 @@ pub(crate) fn read_each<R: BufRead>(
     Ok(warnings)
 }
 
-/// Lines parsed at once by [`read_each`].
+/// Lines parsed at once by [`read_each`], and the most text they may hold together: lines
+/// may be up to tens of megabytes each.
 const PARSE_CHUNK: usize = 2_048;
+const PARSE_CHUNK_BYTES: usize = 64 << 20;
 
 #[cfg(test)]
 mod tests {

@@ -352,8 +352,8 @@ fn readers_see_a_consistent_index_while_a_writer_updates() {
 }
 
 /// Index::from_jsonl parses lines on every core, a chunk at a time: past the first chunk, a
-/// repeated id still warns with both line numbers, and of two bad lines in one chunk the first
-/// is the one reported, even when a later line also fails to read.
+/// repeated id still warns with both line numbers, and the first bad line in the file is the
+/// one reported, whether the index refuses it, it does not parse, or it is too long to read.
 #[test]
 fn from_jsonl_reports_in_file_order_across_parse_chunks() {
     let line =
@@ -371,8 +371,13 @@ fn from_jsonl_reports_in_file_order_across_parse_chunks() {
         "id \"a5\" repeats line 5; the later line replaces it"
     );
 
+    // Line 2501 parses but is refused by the index (its body is over 1,000 bytes); 2502 does
+    // not parse; 2503 is not even read whole.
     let mut bad: String = (1..=2_500).map(line).collect();
-    bad.push_str("{\"id\":\"b\",\"title\":\"T\",\"body\":\"x\",\"lang\":\"tlh\"}\n");
+    bad.push_str(&format!(
+        "{{\"id\":\"b\",\"title\":\"T\",\"body\":\"{}\"}}\n",
+        "z".repeat(2_000)
+    ));
     bad.push_str("{\"id\": oops}\n");
     bad.push_str(&format!(
         "{{\"id\":\"c\",\"title\":\"T\",\"body\":\"{}\"}}\n",

@@ -53,8 +53,9 @@ pub fn word_indices(text: &str) -> Vec<(usize, &str)> {
 }
 
 /// Replaces the words found from `from` (byte, words found before it) by the Unicode
-/// algorithm's words of `text[from.0..end]`: both ends are boundaries of the whole text, since
-/// the chunk at `from` starts a segment and `end` is a space or line feed or the end.
+/// algorithm's words of `text[from.0..end]`. They are the whole text's words there: the chunk
+/// at `from` surely starts a segment, and `end` is a space, a line feed or the end, which a
+/// word never crosses (a segment that does, as CR LF, holds no letter or digit).
 fn resplit<'t>(text: &'t str, from: (usize, usize), end: usize, words: &mut Vec<(usize, &'t str)>) {
     words.truncate(from.1);
     words.extend(

@@ -471,8 +471,9 @@ impl Index {
         self.config.limits.check(article)
     }
 
-    /// An index of the articles of a JSON Lines stream, read one line at a time (the file
-    /// is never held whole), with the reader's warnings. `progress` gets the bytes read.
+    /// An index of the articles of a JSON Lines stream, read a bounded chunk of lines at a time
+    /// (the file is never held whole), with the reader's warnings. `progress` gets the bytes
+    /// read.
     ///
     /// # Errors
     /// As [`Corpus::from_jsonl`](crate::Corpus::from_jsonl) and [`Index::with_aliases`].

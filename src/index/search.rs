@@ -693,7 +693,7 @@ impl Index {
         let score_of = |key: u64| key >> 32;
         // The n-th best score among the first slots bounds the n-th best of all: a later
         // slot scoring below it cannot be chosen, so only the others are kept to choose from.
-        let sample = touched.len().min(BOUND_SAMPLE.max(4 * n));
+        let sample = touched.len().min(BOUND_SAMPLE.max(n.saturating_mul(4)));
         keys.extend(touched[..sample].iter().map(|&slot| key_of(slot, by_slot)));
         let mut bound = u64::MAX;
         if n > 0 && keys.len() > n {
