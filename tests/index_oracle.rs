@@ -415,3 +415,25 @@ fn ties_at_the_candidate_cut_go_to_the_smaller_ids_in_any_build_order() {
     assert_eq!(ids(&b), ids(&a));
     assert_eq!(ids(&c), ids(&a));
 }
+
+/// The same past the candidate cut's bound (it scores the first 1,024 touched articles, then
+/// keeps only the others that reach the bound): 3,000 twins stored in the reverse order of
+/// their ids, so the smallest ids are among the last articles touched, tied with the bound.
+#[test]
+fn ties_with_the_candidate_bound_still_go_to_the_smaller_ids() {
+    let mut config = text_only();
+    config.retrieval.candidates = 3;
+    config.retrieval.postings_per_term = 100_000;
+    config.retrieval.max_df_ratio = 1.0;
+    let twins = (0..3_000).rev().map(|i| {
+        Article::new(
+            format!("t{i:04}"),
+            "Volcan islandais",
+            "Le volcan islandais se réveille.",
+        )
+    });
+    let query = Article::new("q", "Volcan islandais", "Le volcan islandais se réveille encore.");
+    let index = Index::build(config, Default::default(), twins.chain([query])).unwrap();
+    let ids: Vec<String> = index.similar("q", 3).unwrap().into_iter().map(|r| r.id).collect();
+    assert_eq!(ids, ["t0000", "t0001", "t0002"]);
+}
