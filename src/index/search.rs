@@ -607,9 +607,11 @@ impl Index {
             })
             .collect();
         // The hot loop, without a branch on whether a slot is new: each posting writes its
-        // slot at the end of `touched`, which grows only when the slot was still 0.
+        // slot at the end of `touched`, which grows only when the slot was still 0. It never
+        // needs more room than postings read, nor than other articles (the query is skipped).
         let Scratch { by_slot, touched, .. } = &mut *scratch;
-        touched.resize(lists.iter().map(|(l, _)| l.len()).sum(), 0);
+        let postings_read: usize = lists.iter().map(|(l, _)| l.len()).sum();
+        touched.resize(postings_read.min(self.docs.len()), 0);
         let mut count = 0;
         for &(postings, factor) in &lists {
             for p in postings {
