@@ -17,8 +17,8 @@ struct Query<'i> {
     /// (term id, TF-IDF weight), in the article's term order.
     terms: Vec<(u32, f64)>,
     norm: f64,
-    /// (canonical entity key, weight, name), in key order.
-    entities: Vec<(&'i str, f64, &'i str)>,
+    /// (canonical entity id, weight, name to show), in key order.
+    entities: Vec<(u32, f64, &'i str)>,
     /// (canonical entity id, weight) of `entities`, in id order, and the sum of their
     /// weights: what the entity overlap of each candidate reads.
     entity_ids: Vec<(u32, f64)>,
@@ -457,9 +457,16 @@ impl Index {
             .iter()
             .map(|&(t, tf)| (t, f64::from(tf) * derived.idf[t as usize]))
             .collect();
-        let entities = self.weighted_entities(slot, derived);
-        let mut entity_ids = self.entity_weights(slot, derived);
-        let entity_total = entity_ids.iter().map(|e| e.1).sum();
+        let entities: Vec<(u32, f64, &str)> = self
+            .entity_weights(slot, derived)
+            .into_iter()
+            .map(|(id, weight, name)| {
+                let shown = self.aliases.display_name(self.entities.text(id)).unwrap_or(name);
+                (id, weight, shown)
+            })
+            .collect();
+        let entity_total = entities.iter().map(|e| e.1).sum();
+        let mut entity_ids: Vec<(u32, f64)> = entities.iter().map(|e| (e.0, e.1)).collect();
         entity_ids.sort_unstable_by_key(|e| e.0);
         Query {
             slot,
@@ -501,48 +508,26 @@ impl Index {
         (dot / (norm * query_norm)).min(1.0)
     }
 
-    /// The article's entities under their canonical keys, weighted by idf × multiplier, in
-    /// key order, with the name to show; a name and its acronym count once.
-    fn weighted_entities<'i>(&'i self, slot: u32, derived: &Derived) -> Vec<(&'i str, f64, &'i str)> {
-        let mut out: Vec<(&str, f64, &str)> = Vec::new();
-        for (entity, multiplier, name) in &self.doc(slot).entities {
-            let canonical = derived.learned.to_short.get(entity).copied().unwrap_or(*entity);
-            let display = self
-                .aliases
-                .display_name(self.entities.text(canonical))
-                .unwrap_or(name);
-            out.push((
-                self.entities.text(canonical),
-                derived.entity_idf[canonical as usize] * f64::from(*multiplier),
-                display,
-            ));
-        }
-        out.sort_by(|a, b| a.0.cmp(b.0).then(b.1.total_cmp(&a.1)));
-        out.dedup_by(|later, earlier| later.0 == earlier.0);
-        out
-    }
-
-    /// (canonical entity id, weight) of [`Self::weighted_entities`], in the same key order,
-    /// for scoring a candidate: an article's entities are stored in key order, so only one
-    /// that the corpus teaches as an acronym calls for sorting again.
-    fn entity_weights(&self, slot: u32, derived: &Derived) -> Vec<(u32, f64)> {
+    /// The article's entities as (canonical entity id, idf × multiplier, name as written), in
+    /// key order; a name and its acronym count once, with the larger weight. Entities are
+    /// stored in key order, so only one that the corpus teaches as an acronym calls for
+    /// sorting again.
+    fn entity_weights<'i>(&'i self, slot: u32, derived: &Derived) -> Vec<(u32, f64, &'i str)> {
         let mut renamed = false;
-        let mut out: Vec<(u32, f64)> = self
+        let mut out: Vec<(u32, f64, &str)> = self
             .doc(slot)
             .entities
             .iter()
-            .map(|&(entity, multiplier, _)| {
-                let canonical = match derived.learned.to_short.get(&entity) {
+            .map(|(entity, multiplier, name)| {
+                let canonical = match derived.learned.to_short.get(entity) {
                     Some(&short) => {
                         renamed = true;
                         short
                     }
-                    None => entity,
+                    None => *entity,
                 };
-                (
-                    canonical,
-                    derived.entity_idf[canonical as usize] * f64::from(multiplier),
-                )
+                let weight = derived.entity_idf[canonical as usize] * f64::from(*multiplier);
+                (canonical, weight, &**name)
             })
             .collect();
         if renamed {
@@ -630,10 +615,7 @@ impl Index {
             dot * derived.inverse_norms[slot as usize]
         });
 
-        for &(key, weight, _) in &query.entities {
-            let Some(canonical) = self.entities.get(key) else {
-                continue;
-            };
+        for &(canonical, weight, _) in &query.entities {
             let longs = derived.learned.longs_of(canonical);
             let names = std::iter::once(&canonical).chain(longs);
             if names
@@ -664,11 +646,9 @@ impl Index {
     /// canonical entities and the long names taught as them; sorted.
     fn entity_ids_of(&self, query: &Query<'_>, derived: &Derived) -> Vec<u32> {
         let mut ids: Vec<u32> = Vec::new();
-        for &(key, _, _) in &query.entities {
-            if let Some(canonical) = self.entities.get(key) {
-                ids.push(canonical);
-                ids.extend_from_slice(derived.learned.longs_of(canonical));
-            }
+        for &(canonical, _, _) in &query.entities {
+            ids.push(canonical);
+            ids.extend_from_slice(derived.learned.longs_of(canonical));
         }
         ids.sort_unstable();
         ids.dedup();
@@ -804,9 +784,8 @@ impl Index {
         let mut both: Vec<(f64, &str)> = query
             .entities
             .iter()
-            .filter_map(|&(key, w, name)| {
-                let id = self.entities.get(key)?;
-                let &(_, their) = theirs.iter().find(|e| e.0 == id)?;
+            .filter_map(|&(id, w, name)| {
+                let &(_, their, _) = theirs.iter().find(|e| e.0 == id)?;
                 Some((w.min(their), name))
             })
             .collect();
@@ -830,9 +809,9 @@ impl Index {
 /// computed as Σ min / (Σ a + Σ b − Σ min) with shared entities found by id. Each sum runs in
 /// key order, so the score depends neither on ids (on the build order) nor on which article
 /// is the query; it can differ from [`crate::entity::weighted_jaccard`] in the last bit.
-fn entity_overlap(query: &Query<'_>, theirs: &[(u32, f64)]) -> f64 {
+fn entity_overlap(query: &Query<'_>, theirs: &[(u32, f64, &str)]) -> f64 {
     let (mut min_sum, mut their_total) = (0.0, 0.0);
-    for &(entity, b) in theirs {
+    for &(entity, b, _) in theirs {
         their_total += b;
         if let Ok(i) = query.entity_ids.binary_search_by_key(&entity, |e| e.0) {
             min_sum += query.entity_ids[i].1.min(b);
