@@ -119,30 +119,20 @@ fn index_and_corpus_agree_and_runs_are_byte_identical() {
     )
     .unwrap();
     let index = dir.path().join("news.connexe");
-    let built = connexe(&[
-        "index",
+    // The same corpus, aliases and configuration for `index` and for `batch --corpus`.
+    let corpus_path = corpus();
+    let sources = [
         "--corpus",
-        s(&corpus()),
+        s(&corpus_path),
         "--aliases",
         s(&aliases),
         "--config",
         s(&config),
-        "--out",
-        s(&index),
-    ]);
+    ];
+    let built = connexe(&[&["index"], &sources[..], &["--out", s(&index)]].concat());
     assert!(built.status.success(), "{}", stderr(&built));
 
-    let from_corpus = batch(
-        &[
-            "--corpus",
-            s(&corpus()),
-            "--aliases",
-            s(&aliases),
-            "--config",
-            s(&config),
-        ],
-        &dir.path().join("a.jsonl"),
-    );
+    let from_corpus = batch(&sources, &dir.path().join("a.jsonl"));
     let from_index = batch(
         &["--index", s(&index), "--config", s(&config)],
         &dir.path().join("b.jsonl"),
