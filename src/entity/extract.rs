@@ -40,8 +40,8 @@ struct Word<'t> {
     end: usize,
     /// Where the name part starts: after an elided prefix ("l'" of "l'Italie").
     main: usize,
-    /// The elided prefix, lower-cased ("l", "d"), when there is one.
-    prefix: Option<String>,
+    /// The word starts with an elided prefix ("l'", "d'").
+    elided: bool,
     text: &'t str,
     capitalised: bool,
     acronym: bool,
@@ -57,47 +57,73 @@ impl Word<'_> {
     }
 }
 
+/// Whether `word` in lower case is one of `list` (lower-case ASCII words), without
+/// allocating for an ASCII word, as nearly all are.
+fn lowercase_in(word: &str, list: &[&str]) -> bool {
+    if word.is_ascii() {
+        list.iter().any(|entry| entry.eq_ignore_ascii_case(word))
+    } else {
+        list.contains(&word.to_lowercase().as_str())
+    }
+}
+
 /// The words of `text` (its UAX #29 words with their byte offsets) as the extractor sees them.
 fn split_words<'t>(text: &'t str, segmented: &[(usize, &'t str)], lang: Language) -> Vec<Word<'t>> {
+    let english = lang == Language::English;
     let mut words: Vec<Word<'t>> = Vec::with_capacity(segmented.len());
     let mut prev_end = 0;
     for &(start, word) in segmented {
         let gap = &text[prev_end..start];
-        let sentence_start = words.is_empty()
-            || gap.contains(['.', '!', '?', '…', '\n', '«', '“', '"', '—'])
-            || (gap.contains(':') && gap.contains('\n'));
-        let joined = !words.is_empty() && gap.chars().all(|c| c == ' ' || c == '-' || c == '\u{a0}');
+        let (sentence_start, joined) = if words.is_empty() {
+            (true, false)
+        } else if gap == " " {
+            // Most gaps: cheap to tell.
+            (false, true)
+        } else {
+            (
+                gap.contains(['.', '!', '?', '…', '\n', '«', '“', '"', '—'])
+                    || (gap.contains(':') && gap.contains('\n')),
+                gap.chars().all(|c| c == ' ' || c == '-' || c == '\u{a0}'),
+            )
+        };
         // English possessives: "Apple’s" names Apple. Stripped first, so that "d's" is no elision.
-        let word = ["'s", "’s", "ʼs"]
-            .iter()
-            .find_map(|s| word.strip_suffix(s))
-            .filter(|w| lang == Language::English && !w.is_empty())
-            .unwrap_or(word);
-        let (prefix, main) = match word.find(|c| c == '\'' || APOSTROPHES.contains(&c)) {
+        let word = if english {
+            ["'s", "’s", "ʼs"]
+                .iter()
+                .find_map(|s| word.strip_suffix(s))
+                .filter(|w| !w.is_empty())
+                .unwrap_or(word)
+        } else {
+            word
+        };
+        let apostrophe = word.find(|c: char| c == '\'' || (!c.is_ascii() && APOSTROPHES.contains(&c)));
+        let (elided, main) = match apostrophe {
             Some(at) => {
-                let head = word[..at].to_lowercase();
+                let head = &word[..at];
                 let after = at + word[at..].chars().next().map_or(1, char::len_utf8);
-                if (lang.elisions().contains(&head.as_str()) || PARTICLES.contains(&head.as_str()))
+                if (lowercase_in(head, lang.elisions()) || lowercase_in(head, PARTICLES))
                     && after < word.len()
                 {
-                    (Some(head), start + after)
+                    (true, start + after)
                 } else {
-                    (None, start)
+                    (false, start)
                 }
             }
-            None => (None, start),
+            None => (false, start),
         };
         let main_text = &text[main..start + word.len()];
-        let capitalised = main_text.chars().next().is_some_and(char::is_uppercase);
-        let letters = main_text.chars().filter(|c| c.is_alphabetic()).count();
-        let acronym = letters >= 2
+        let first = main_text.chars().next();
+        let capitalised = first.is_some_and(char::is_uppercase);
+        // An acronym starts with a capital letter, so only capitalised words need the count.
+        let acronym = capitalised
+            && first.is_some_and(char::is_alphabetic)
             && main_text.chars().all(|c| !c.is_alphabetic() || c.is_uppercase())
-            && main_text.chars().next().is_some_and(char::is_alphabetic);
+            && main_text.chars().filter(|c| c.is_alphabetic()).nth(1).is_some();
         words.push(Word {
             start,
             end: start + word.len(),
             main,
-            prefix,
+            elided,
             text: word,
             capitalised,
             acronym,
@@ -109,13 +135,16 @@ fn split_words<'t>(text: &'t str, segmented: &[(usize, &'t str)], lang: Language
     words
 }
 
+/// Whether `word` is its own [`key`]: ASCII without capitals, white space or hyphens.
+fn is_own_key(word: &str) -> bool {
+    word.bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase() && !char::from(b).is_whitespace() && b != b'-')
+}
+
 /// The [`key`] of one word, borrowed when the word is its own key (ASCII, lower case): most
 /// words of a text, which then cost no allocation.
 fn word_key(word: &str) -> Cow<'_, str> {
-    if word
-        .bytes()
-        .all(|b| b.is_ascii() && !b.is_ascii_uppercase() && !char::from(b).is_whitespace() && b != b'-')
-    {
+    if is_own_key(word) {
         Cow::Borrowed(word)
     } else {
         Cow::Owned(key(word))
@@ -123,7 +152,7 @@ fn word_key(word: &str) -> Cow<'_, str> {
 }
 
 fn is_particle(word: &Word<'_>) -> bool {
-    !word.capitalised && word.prefix.is_none() && PARTICLES.contains(&word.text)
+    !word.capitalised && !word.elided && PARTICLES.contains(&word.text)
 }
 
 /// Extracts names from one text.
@@ -144,16 +173,53 @@ pub(crate) fn extract_segmented<'t>(
 ) -> Extraction {
     let words = split_words(text, segmented, lang);
     let stop = crate::analysis::StopWords::shared(lang);
-    // Words seen capitalised where capitals mean a name (not at a sentence start), and words
-    // seen in lower case: they tell a name at a sentence start from an ordinary word.
-    let folded: Vec<Cow<'_, str>> = words.iter().map(|w| word_key(w.main_text())).collect();
+    // Keys of the words that need one: capitalised words, and every word when the alias table
+    // has phrases to look for. The others get "" and are never read.
+    let every_key = !aliases.is_empty();
+    let folded: Vec<Cow<'_, str>> = words
+        .iter()
+        .map(|w| {
+            if every_key || w.capitalised {
+                word_key(w.main_text())
+            } else {
+                Cow::Borrowed("")
+            }
+        })
+        .collect();
+    // Words seen capitalised where capitals mean a name (not at a sentence start), and the
+    // other capitalised words also seen in lower case: they tell a name at a sentence start
+    // from an ordinary word.
     let mut capitalised_inside: HashSet<&str> = HashSet::new();
-    let mut lowercase: HashSet<&str> = HashSet::new();
     for (w, folded) in words.iter().zip(&folded) {
         if w.capitalised && !w.sentence_start {
             capitalised_inside.insert(folded);
-        } else if !w.capitalised {
-            lowercase.insert(folded);
+        }
+    }
+    let wanted: HashSet<&str> = words
+        .iter()
+        .zip(&folded)
+        .filter(|(w, folded)| w.capitalised && !capitalised_inside.contains(folded.as_ref()))
+        .map(|(_, folded)| folded.as_ref())
+        .collect();
+    let mut lowercase: HashSet<&str> = HashSet::new();
+    if !wanted.is_empty() {
+        let mut buffer = String::new();
+        for (w, folded) in words.iter().zip(&folded) {
+            if w.capitalised {
+                continue;
+            }
+            let main = w.main_text();
+            let key: &str = if every_key {
+                folded
+            } else if is_own_key(main) {
+                main
+            } else {
+                super::key_into(main, &mut buffer);
+                &buffer
+            };
+            if let Some(&found) = wanted.get(key) {
+                lowercase.insert(found);
+            }
         }
     }
 
@@ -198,13 +264,17 @@ pub(crate) fn extract_segmented<'t>(
             let folded = folded[first].as_ref();
             let lower = words[first].main_text().to_lowercase();
             let stop_word = stop.contains(&lower) && !words[first].acronym;
-            let ordinary = lang.not_names().contains(&lower.as_str())
-                || (lowercase.contains(folded) && !capitalised_inside.contains(folded));
-            let lone_unknown = first == end_run - 1
-                && !words[first].acronym
-                && !capitalised_inside.contains(folded)
-                && !aliases.contains(folded);
-            stop_word || (words[i].sentence_start && (ordinary || lone_unknown))
+            let ordinary = || {
+                lang.not_names().contains(&lower.as_str())
+                    || (lowercase.contains(folded) && !capitalised_inside.contains(folded))
+            };
+            let lone_unknown = || {
+                first == end_run - 1
+                    && !words[first].acronym
+                    && !capitalised_inside.contains(folded)
+                    && !aliases.contains(folded)
+            };
+            stop_word || (words[i].sentence_start && (ordinary() || lone_unknown()))
         } {
             first += 1;
             while first < end_run && !words[first].capitalised {

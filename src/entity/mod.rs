@@ -21,7 +21,18 @@ use crate::language::Language;
 /// assert_eq!(connexe::entity::key("d’Investigations"), "d'investigations");
 /// ```
 pub fn key(name: &str) -> String {
-    latin_key(name).unwrap_or_else(|| unicode_key(name))
+    let mut out = String::with_capacity(name.len());
+    key_into(name, &mut out);
+    out
+}
+
+/// [`key`] written into `out`, which is cleared first: a caller folding many words reuses one
+/// buffer instead of allocating a key for each.
+pub(crate) fn key_into(name: &str, out: &mut String) {
+    out.clear();
+    if !latin_key_into(name, out) {
+        *out = unicode_key(name);
+    }
 }
 
 /// [`key`] by its definition: Unicode lower case, accents folded through NFD and NFC.
@@ -65,9 +76,8 @@ static LATIN_KEYS: std::sync::LazyLock<Vec<Option<String>>> = std::sync::LazyLoc
 
 /// [`key`] of a name written in ASCII and Latin letters, a character at a time: the same
 /// result as [`unicode_key`] without normalising the text, which most of the cost of
-/// extracting names was. `None` for any other character.
-fn latin_key(name: &str) -> Option<String> {
-    let mut out = String::with_capacity(name.len());
+/// extracting names was. `false`, with `out` partly written, for any other character.
+fn latin_key_into(name: &str, out: &mut String) -> bool {
     let mut space = false;
     for c in name.chars() {
         if c.is_whitespace() || c == '-' {
@@ -83,12 +93,15 @@ fn latin_key(name: &str) -> Option<String> {
         } else if APOSTROPHES.contains(&c) {
             out.push('\'');
         } else if (LATIN_FIRST..=LATIN_LAST).contains(&u32::from(c)) {
-            out.push_str(LATIN_KEYS[(u32::from(c) - LATIN_FIRST) as usize].as_deref()?);
+            match &LATIN_KEYS[(u32::from(c) - LATIN_FIRST) as usize] {
+                Some(folded) => out.push_str(folded),
+                None => return false,
+            }
         } else {
-            return None;
+            return false;
         }
     }
-    Some(out)
+    true
 }
 
 /// The names found in `text` (capitalised runs, acronyms, « quoted » names and the alias
