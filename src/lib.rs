@@ -49,6 +49,7 @@ mod index;
 mod language;
 pub mod page;
 pub mod rank;
+mod scratch;
 pub mod synth;
 
 pub use analysis::{AnalysisOptions, Analyzer};

@@ -23,6 +23,7 @@ pub use filters::{
     UnifyApostrophes,
 };
 pub use words::word_indices;
+pub(crate) use words::word_indices_into;
 
 use crate::language::Language;
 
@@ -87,10 +88,70 @@ const MEMO_WORD_BYTES: usize = 48;
 /// allocations). Filters are pure functions of the token, so remembering changes nothing.
 #[derive(Default)]
 struct Memo {
-    by_analyzer: HashMap<u64, HashMap<Box<str>, Option<Box<str>>>>,
+    by_analyzer: HashMap<u64, Remembered>,
     /// Words remembered since the memo was last emptied, all analyzers together: analyzers
     /// come and go (each index has its own), and those dropped must not pile up.
     words: usize,
+}
+
+/// One analyzer's remembered words, each with its term as an id into `terms`: a caller that
+/// counts terms adds by id instead of hashing the term again.
+#[derive(Default)]
+struct Remembered {
+    words: HashMap<WordKey, Option<TermId>>,
+    terms: Vec<Box<str>>,
+    term_ids: HashMap<Box<str>, TermId>,
+}
+
+/// A term's id within one call of [`Analyzer::analyze_word_ids`]: the same term, the same id.
+pub(crate) type TermId = u32;
+
+/// A remembered word, stored in the table itself: comparing it reads no other memory, where a
+/// boxed word cost a cache miss on most lookups. Its bytes are packed in words, zero-padded,
+/// so that comparing is a few integer comparisons instead of a call to `memcmp`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct WordKey {
+    len: u8,
+    packed: [u64; MEMO_WORD_BYTES / 8],
+}
+
+impl std::hash::Hash for WordKey {
+    /// The words holding the word's bytes only: hashing the padding would cost more than the
+    /// lookup saves.
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        for word in &self.packed[..usize::from(self.len).div_ceil(8)] {
+            state.write_u64(*word);
+        }
+    }
+}
+
+impl WordKey {
+    /// The key of a word of at most [`MEMO_WORD_BYTES`] bytes.
+    fn new(word: &str) -> Option<WordKey> {
+        let mut bytes = [0; MEMO_WORD_BYTES];
+        bytes.get_mut(..word.len())?.copy_from_slice(word.as_bytes());
+        let mut packed = [0; MEMO_WORD_BYTES / 8];
+        for (word, chunk) in packed.iter_mut().zip(bytes.chunks_exact(8)) {
+            *word = u64::from_ne_bytes(chunk.try_into().expect("chunks of 8 bytes"));
+        }
+        Some(WordKey {
+            len: u8::try_from(word.len()).ok()?,
+            packed,
+        })
+    }
+}
+
+impl Remembered {
+    /// The id of `term`, interned on first sight.
+    fn intern(&mut self, term: &str) -> TermId {
+        if let Some(&id) = self.term_ids.get(term) {
+            return id;
+        }
+        let id = TermId::try_from(self.terms.len()).expect("fewer than 2^32 terms in one call");
+        self.terms.push(term.into());
+        self.term_ids.insert(term.into(), id);
+        id
+    }
 }
 
 thread_local! {
@@ -170,44 +231,57 @@ impl Analyzer {
         words: impl Iterator<Item = &'t str>,
         mut sink: impl FnMut(&str, &str),
     ) {
+        self.analyze_word_ids(words.map(|word| (word, ())), |surface, (), _, term| {
+            sink(surface, term)
+        });
+    }
+
+    /// [`Analyzer::analyze_words`] that also gives each term an id, valid for this call only:
+    /// counting by id costs no hashing or comparing of term texts. Each word comes with a
+    /// value of the caller's (its field's weight), handed to `sink` with the word's term.
+    pub(crate) fn analyze_word_ids<'t, T>(
+        &self,
+        words: impl Iterator<Item = (&'t str, T)>,
+        mut sink: impl FnMut(&str, T, TermId, &str),
+    ) {
         MEMO.with(|memo| {
             // A sink that analyses text itself finds the memo in use, and goes without it.
-            let Ok(mut memo) = memo.try_borrow_mut() else {
-                for word in words {
-                    if let Some(term) = self.term_of(word) {
-                        sink(word, &term);
+            let mut own = Remembered::default();
+            let mut borrowed = memo.try_borrow_mut().ok();
+            let (known, remembered) = match borrowed.as_deref_mut() {
+                Some(memo) => {
+                    // Emptied between calls only, so that ids stay valid through a call.
+                    if memo.words >= MEMO_WORDS {
+                        *memo = Memo::default();
                     }
+                    let Memo { by_analyzer, words } = memo;
+                    (by_analyzer.entry(self.id).or_default(), Some(words))
                 }
-                return;
+                None => (&mut own, None),
             };
-            if memo.words >= MEMO_WORDS {
-                *memo = Memo::default();
-            }
-            let Memo {
-                by_analyzer,
-                words: remembered,
-            } = &mut *memo;
-            let known = by_analyzer.entry(self.id).or_default();
-            for word in words {
-                if word.len() > MEMO_WORD_BYTES {
-                    if let Some(term) = self.term_of(word) {
-                        sink(word, &term);
-                    }
-                    continue;
-                }
-                let term = match known.get(word) {
-                    Some(term) => term.as_deref(),
+            let mut remembered = remembered;
+            for (word, value) in words {
+                let key = remembered.as_ref().and_then(|_| WordKey::new(word));
+                let id = match key.and_then(|key| known.words.get(&key).copied()) {
+                    Some(id) => id,
                     None => {
-                        if known.len() >= MEMO_WORDS {
-                            known.clear();
+                        let id = self.term_of(word).map(|term| known.intern(&term));
+                        if let Some(remembered) = remembered.as_deref_mut() {
+                            // Counted even when not remembered: each may add a term.
+                            *remembered += 1;
+                            if let Some(key) = key {
+                                // Words are forgotten when too many; their terms' ids stay.
+                                if known.words.len() >= MEMO_WORDS {
+                                    known.words.clear();
+                                }
+                                known.words.insert(key, id);
+                            }
                         }
-                        *remembered += 1;
-                        let term = self.term_of(word).map(|t| Box::<str>::from(t.as_ref()));
-                        known.entry(Box::from(word)).insert(term).into_mut().as_deref()
+                        id
                     }
                 };
-                if let Some(term) = term {
-                    sink(word, term);
+                if let Some(id) = id {
+                    sink(word, value, id, &known.terms[id as usize]);
                 }
             }
         })
@@ -285,7 +359,10 @@ mod tests {
         }
         let remembered = MEMO.with(|memo| {
             let memo = memo.borrow();
-            memo.by_analyzer.values().map(HashMap::len).sum::<usize>()
+            memo.by_analyzer
+                .values()
+                .map(|r| r.words.len().max(r.terms.len()))
+                .sum::<usize>()
         });
         assert!(remembered <= 2 * MEMO_WORDS, "{remembered} words remembered");
         assert_eq!(

@@ -20,6 +20,14 @@ use unicode_segmentation::UnicodeSegmentation;
 /// ```
 pub fn word_indices(text: &str) -> Vec<(usize, &str)> {
     let mut words = Vec::with_capacity(text.len() / 6);
+    word_indices_into(text, &mut words);
+    words
+}
+
+/// [`word_indices`] into `words`, emptied first: a caller splitting text after text keeps one
+/// buffer instead of allocating one per text.
+pub(crate) fn word_indices_into<'t>(text: &'t str, words: &mut Vec<(usize, &'t str)>) {
+    words.clear();
     // Where the last chunk with a sure boundary before it starts (byte, words found before).
     let mut anchor = (0, 0);
     // A run of chunks that may belong to the text before them: from the anchor up to here is
@@ -34,7 +42,7 @@ pub fn word_indices(text: &str) -> Vec<(usize, &str)> {
                 unsure.get_or_insert(anchor);
             } else {
                 if let Some(from) = unsure.take() {
-                    resplit(text, from, start - 1, &mut words);
+                    resplit(text, from, start - 1, words);
                 }
                 anchor = (start, words.len());
                 match plain {
@@ -47,9 +55,8 @@ pub fn word_indices(text: &str) -> Vec<(usize, &str)> {
         start += chunk.len() + 1;
     }
     if let Some(from) = unsure {
-        resplit(text, from, text.len(), &mut words);
+        resplit(text, from, text.len(), words);
     }
-    words
 }
 
 /// Replaces the words found from `from` (byte, words found before it) by the Unicode

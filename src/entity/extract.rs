@@ -7,6 +7,7 @@ use hashbrown::HashSet;
 use super::{AliasTable, key};
 use crate::analysis::APOSTROPHES;
 use crate::language::Language;
+use crate::scratch::Pool;
 
 /// A name found in a text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,6 +32,13 @@ const PARTICLES: &[&str] = &[
     "de", "du", "des", "d", "l", "la", "le", "di", "da", "del", "della", "dos", "das", "do", "van", "von",
     "der", "den", "al", "el", "ben", "bin", "ibn", "ould", "y", "of", "bou", "abou", "abu",
 ];
+
+thread_local! {
+    /// The extractor's buffers, kept between the texts a thread reads.
+    static WORDS: Pool<Word<'static>> = const { Pool::new() };
+    static KEYS: Pool<Cow<'static, str>> = const { Pool::new() };
+    static COVERED: Pool<bool> = const { Pool::new() };
+}
 
 /// One word of the text, as the extractor sees it.
 #[derive(Debug)]
@@ -70,7 +78,8 @@ fn lowercase_in(word: &str, list: &[&str]) -> bool {
 /// The words of `text` (its UAX #29 words with their byte offsets) as the extractor sees them.
 fn split_words<'t>(text: &'t str, segmented: &[(usize, &'t str)], lang: Language) -> Vec<Word<'t>> {
     let english = lang == Language::English;
-    let mut words: Vec<Word<'t>> = Vec::with_capacity(segmented.len());
+    let mut words: Vec<Word<'t>> = WORDS.with(Pool::take);
+    words.reserve(segmented.len());
     let mut prev_end = 0;
     for &(start, word) in segmented {
         let gap = &text[prev_end..start];
@@ -176,16 +185,14 @@ pub(crate) fn extract_segmented<'t>(
     // Keys of the words that need one: capitalised words, and every word when the alias table
     // has phrases to look for. The others get "" and are never read.
     let every_key = !aliases.is_empty();
-    let folded: Vec<Cow<'_, str>> = words
-        .iter()
-        .map(|w| {
-            if every_key || w.capitalised {
-                word_key(w.main_text())
-            } else {
-                Cow::Borrowed("")
-            }
-        })
-        .collect();
+    let mut folded: Vec<Cow<'_, str>> = KEYS.with(Pool::take);
+    folded.extend(words.iter().map(|w| {
+        if every_key || w.capitalised {
+            word_key(w.main_text())
+        } else {
+            Cow::Borrowed("")
+        }
+    }));
     // Words seen capitalised where capitals mean a name (not at a sentence start), and the
     // other capitalised words also seen in lower case: they tell a name at a sentence start
     // from an ordinary word.
@@ -224,7 +231,8 @@ pub(crate) fn extract_segmented<'t>(
     }
 
     let mut out = Extraction::default();
-    let mut covered = vec![false; words.len()];
+    let mut covered: Vec<bool> = COVERED.with(Pool::take);
+    covered.resize(words.len(), false);
     quoted_names(text, &words, &mut covered, aliases, &mut out);
     alias_phrases(text, &words, &folded, &mut covered, aliases, &mut out);
 
@@ -292,6 +300,10 @@ pub(crate) fn extract_segmented<'t>(
         }
         i = end_run;
     }
+    drop((capitalised_inside, wanted, lowercase));
+    KEYS.with(|pool| pool.give(folded));
+    WORDS.with(|pool| pool.give(words));
+    COVERED.with(|pool| pool.give(covered));
     out
 }
 

@@ -156,9 +156,13 @@ impl Index {
                     a.lead.as_deref().map(split).as_deref(),
                     &split(&a.body),
                 );
+                let surfaces: hashbrown::HashMap<&str, &str> = counts
+                    .iter()
+                    .map(|(term, _, surface)| (term.as_str(), surface.as_str()))
+                    .collect();
                 let words = doc.terms.iter().map(|&(t, _)| {
                     let term = self.terms.text(t);
-                    counts.get(term).map_or_else(|| term.to_owned(), |c| c.1.clone())
+                    surfaces.get(term).map_or(term, |surface| surface).to_owned()
                 });
                 Some(words.collect())
             })

@@ -6,10 +6,11 @@
 use hashbrown::HashMap;
 
 use super::FieldWeights;
-use crate::analysis::{Analyzer, Analyzers};
+use crate::analysis::{Analyzer, Analyzers, TermId};
 use crate::article::Article;
 use crate::entity::{self, AliasTable, Extraction};
 use crate::language::Language;
+use crate::scratch::Pool;
 
 /// An article analysed, ready to insert.
 #[derive(Clone, Debug)]
@@ -66,13 +67,26 @@ pub(crate) fn split(text: &str) -> Vec<(usize, &str)> {
     crate::analysis::word_indices(text)
 }
 
+thread_local! {
+    /// Buffers of split words, kept between the articles a thread prepares.
+    static SPLITS: Pool<(usize, &'static str)> = const { Pool::new() };
+}
+
+/// [`split`] into a buffer of the thread's pool; give it back with [`SPLITS`].
+fn split_pooled(text: &str) -> Vec<(usize, &str)> {
+    let mut words = SPLITS.with(Pool::take);
+    crate::analysis::word_indices_into(text, &mut words);
+    words
+}
+
 /// The sublinear tf of a field-weighted count: 1 + ln(tf), kept positive below 1.
 fn sublinear(tf: f64) -> f32 {
     (if tf >= 1.0 { 1.0 + tf.ln() } else { tf }) as f32
 }
 
-/// Each term's field-weighted count and its first surface (lower case, without an elided
-/// article), which explanations show instead of the stem; title, lead and body come split.
+/// Each term with its field-weighted count and its first surface (lower case, without an
+/// elided article), which explanations show instead of the stem, in order of first
+/// appearance; title, lead and body come split.
 pub(crate) fn term_counts(
     article: &Article,
     lang: Language,
@@ -81,32 +95,29 @@ pub(crate) fn term_counts(
     title: &[(usize, &str)],
     lead: Option<&[(usize, &str)]>,
     body: &[(usize, &str)],
-) -> HashMap<String, (f64, String)> {
-    let mut counts: HashMap<String, (f64, String)> = HashMap::new();
-    let mut count = |words: &[(usize, &str)], weight: f64| {
-        if weight > 0.0 {
-            analyzer.analyze_words(words.iter().map(|w| w.1), |surface, term| {
-                counts
-                    .entry_ref(term)
-                    .or_insert_with(|| {
-                        (
-                            0.0,
-                            crate::analysis::without_elision(surface, lang).to_lowercase(),
-                        )
-                    })
-                    .0 += weight;
-            });
-        }
-    };
-    count(title, fields.title);
-    if let Some(lead) = lead {
-        count(lead, fields.lead);
-    }
-    count(body, fields.body);
-    for tag in &article.tags {
-        count(&split(tag), fields.tags);
-    }
-    counts
+) -> Vec<(String, f64, String)> {
+    let tags: Vec<Vec<(usize, &str)>> = article.tags.iter().map(|tag| split(tag)).collect();
+    let parts = [
+        (title, fields.title),
+        (lead.unwrap_or_default(), fields.lead),
+        (body, fields.body),
+    ]
+    .into_iter()
+    .chain(tags.iter().map(|words| (words.as_slice(), fields.tags)))
+    .filter(|(_, weight)| *weight > 0.0);
+    let words = parts.flat_map(|(words, weight)| words.iter().map(move |w| (w.1, weight)));
+    // Counted by term id: a word costs no hashing of its term.
+    let mut at: HashMap<TermId, usize> = HashMap::new();
+    let mut counted: Vec<(String, f64, String)> = Vec::new();
+    analyzer.analyze_word_ids(words, |surface, weight, id, term| {
+        let i = *at.entry(id).or_insert_with(|| {
+            let first_surface = crate::analysis::without_elision(surface, lang).to_lowercase();
+            counted.push((term.to_owned(), 0.0, first_surface));
+            counted.len() - 1
+        });
+        counted[i].1 += weight;
+    });
+    counted
 }
 
 pub(crate) fn prepare(
@@ -119,14 +130,14 @@ pub(crate) fn prepare(
     let lang = language_of(&article, default_language);
     let analyzer = analyzers.get(lang);
     // Title, lead and body are split into words once, for both their terms and their names.
-    let title = split(&article.title);
-    let lead = article.lead.as_deref().map(split);
-    let body = split(&article.body);
+    let title = split_pooled(&article.title);
+    let lead = article.lead.as_deref().map(split_pooled);
+    let body = split_pooled(&article.body);
 
     let counts = term_counts(&article, lang, fields, analyzer, &title, lead.as_deref(), &body);
     let mut terms: Vec<(String, f32, String)> = counts
         .into_iter()
-        .map(|(t, (tf, surface))| (t, sublinear(tf), surface))
+        .map(|(t, tf, surface)| (t, sublinear(tf), surface))
         .collect();
     terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
 
@@ -172,6 +183,11 @@ pub(crate) fn prepare(
             add(&mut entities, key, 1.0, tag);
         }
     }
+    SPLITS.with(|pool| {
+        for words in [Some(title), lead, Some(body)].into_iter().flatten() {
+            pool.give(words);
+        }
+    });
     let mut entities: Vec<(String, f32, String)> =
         entities.into_iter().map(|(k, (m, name))| (k, m, name)).collect();
     entities.sort_unstable_by(|a, b| a.0.cmp(&b.0));
