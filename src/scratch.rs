@@ -4,6 +4,8 @@
 //! article, such buffers made the allocator return memory to the system and fault it back in,
 //! zeroed, for the next article: a tenth of the time of a build.
 
+use std::alloc::Layout;
+
 /// `v`, emptied, as a vector of a type of the same size and alignment (the same words
 /// borrowing from another text), keeping its memory.
 pub(crate) fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
@@ -25,12 +27,22 @@ impl<T> Pool<T> {
 
     /// An empty buffer, with the memory of one given back earlier when there is one.
     pub(crate) fn take<U>(&self) -> Vec<U> {
+        debug_assert_eq!(
+            Layout::new::<T>(),
+            Layout::new::<U>(),
+            "buffers of another layout"
+        );
         let kept = self.0.try_borrow_mut().ok().and_then(|mut pool| pool.pop());
         recycle(kept.unwrap_or_default())
     }
 
     /// Keeps `buffer`'s memory for a later [`Pool::take`]; buffers beyond a few are dropped.
     pub(crate) fn give<U>(&self, buffer: Vec<U>) {
+        debug_assert_eq!(
+            Layout::new::<T>(),
+            Layout::new::<U>(),
+            "buffers of another layout"
+        );
         if buffer.capacity().saturating_mul(size_of::<U>()) > POOLED_BYTES {
             return;
         }
@@ -42,8 +54,9 @@ impl<T> Pool<T> {
     }
 }
 
-/// Buffers a pool keeps at most: an article needs a few at once (title, lead, body).
-const POOLED: usize = 8;
+/// Buffers a pool keeps at most: an article needs three at once (title, lead, body). With
+/// [`POOLED_BYTES`], a pool keeps 12 MB at most per thread.
+const POOLED: usize = 3;
 
 /// Larger buffers are not kept: a huge article must not leave its memory parked in a thread.
 const POOLED_BYTES: usize = 4 << 20;

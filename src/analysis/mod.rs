@@ -10,10 +10,12 @@ mod words;
 
 use std::borrow::Cow;
 use std::cell::RefCell;
+use std::hash::BuildHasher;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use hashbrown::HashMap;
+use hashbrown::DefaultHashBuilder;
+use hashbrown::{HashMap, HashTable};
 
 use serde::{Deserialize, Serialize};
 
@@ -75,8 +77,9 @@ static NEXT_ANALYZER: AtomicU64 = AtomicU64::new(0);
 
 /// How many words a thread remembers before it forgets them all: the words of a language's
 /// news with their inflections and names (2^16 was too few for 100k articles: forgetting and
-/// analysing again cost 15 % of a build). With [`MEMO_WORD_BYTES`], some 35 MB at most, or
-/// twice that while one text of as many new words is analysed.
+/// analysing again cost 15 % of a build). A remembered word takes 64 bytes of its table and
+/// its term at most as many again: some 45 MB at most, or twice that while one text of as many
+/// new words is analysed.
 const MEMO_WORDS: usize = 1 << 18;
 
 /// Longer words are analysed every time, never remembered: they are rare, and a hostile text
@@ -88,26 +91,53 @@ const MEMO_WORD_BYTES: usize = 48;
 /// allocations). Filters are pure functions of the token, so remembering changes nothing.
 #[derive(Default)]
 struct Memo {
-    by_analyzer: HashMap<u64, Remembered>,
+    by_analyzer: HashMap<u64, Terms>,
     /// Words remembered since the memo was last emptied, all analyzers together: analyzers
     /// come and go (each index has its own), and those dropped must not pile up.
     words: usize,
 }
 
-/// One analyzer's remembered words, each with its term as an id into `terms`: a caller that
-/// counts terms adds by id instead of hashing the term again.
+/// Words with their terms as ids into one list of terms: a caller that counts terms adds by
+/// id instead of hashing each term again.
 #[derive(Default)]
-struct Remembered {
+struct Terms {
+    /// Remembered words (none in the table of terms that a call keeps to itself).
     words: HashMap<WordKey, Option<TermId>>,
-    terms: Vec<Box<str>>,
-    term_ids: HashMap<Box<str>, TermId>,
+    texts: Vec<Box<str>>,
+    /// Ids of `texts`, hashed by their text, which is stored once.
+    ids: HashTable<TermId>,
+    hasher: DefaultHashBuilder,
 }
 
 /// A term's id within one call of [`Analyzer::analyze_word_ids`]: the same term, the same id.
 pub(crate) type TermId = u32;
 
+/// Marks the ids of terms that a call keeps to itself: those of words too long to remember,
+/// and all of them when an outer call is using the memo.
+const CALL_ONLY: TermId = 1 << 31;
+
+impl Terms {
+    /// The id of `term`, interned on first sight.
+    fn intern(&mut self, term: &str) -> TermId {
+        let hash = self.hasher.hash_one(term);
+        let texts = &self.texts;
+        if let Some(&id) = self.ids.find(hash, |&id| *texts[id as usize] == *term) {
+            return id;
+        }
+        let id = TermId::try_from(self.texts.len())
+            .ok()
+            .filter(|id| id & CALL_ONLY == 0)
+            .expect("fewer than 2^31 terms in one call");
+        self.texts.push(term.into());
+        let (texts, hasher) = (&self.texts, &self.hasher);
+        self.ids
+            .insert_unique(hash, id, |&id| hasher.hash_one(&*texts[id as usize]));
+        id
+    }
+}
+
 /// A remembered word, stored in the table itself: comparing it reads no other memory, where a
-/// boxed word cost a cache miss on most lookups. Its bytes are packed in words, zero-padded,
+/// boxed word cost a cache miss on most lookups. Its bytes are packed in integers, zero-padded,
 /// so that comparing is a few integer comparisons instead of a call to `memcmp`.
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct WordKey {
@@ -116,11 +146,11 @@ struct WordKey {
 }
 
 impl std::hash::Hash for WordKey {
-    /// The words holding the word's bytes only: hashing the padding would cost more than the
-    /// lookup saves.
+    /// The integers holding the word's bytes only: hashing the padding would cost more than
+    /// the lookup saves.
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        for word in &self.packed[..usize::from(self.len).div_ceil(8)] {
-            state.write_u64(*word);
+        for eight in &self.packed[..usize::from(self.len).div_ceil(8)] {
+            state.write_u64(*eight);
         }
     }
 }
@@ -131,26 +161,13 @@ impl WordKey {
         let mut bytes = [0; MEMO_WORD_BYTES];
         bytes.get_mut(..word.len())?.copy_from_slice(word.as_bytes());
         let mut packed = [0; MEMO_WORD_BYTES / 8];
-        for (word, chunk) in packed.iter_mut().zip(bytes.chunks_exact(8)) {
-            *word = u64::from_ne_bytes(chunk.try_into().expect("chunks of 8 bytes"));
+        for (eight, chunk) in packed.iter_mut().zip(bytes.chunks_exact(8)) {
+            *eight = u64::from_ne_bytes(chunk.try_into().expect("chunks of 8 bytes"));
         }
         Some(WordKey {
             len: u8::try_from(word.len()).ok()?,
             packed,
         })
-    }
-}
-
-impl Remembered {
-    /// The id of `term`, interned on first sight.
-    fn intern(&mut self, term: &str) -> TermId {
-        if let Some(&id) = self.term_ids.get(term) {
-            return id;
-        }
-        let id = TermId::try_from(self.terms.len()).expect("fewer than 2^32 terms in one call");
-        self.terms.push(term.into());
-        self.term_ids.insert(term.into(), id);
-        id
     }
 }
 
@@ -246,42 +263,44 @@ impl Analyzer {
     ) {
         MEMO.with(|memo| {
             // A sink that analyses text itself finds the memo in use, and goes without it.
-            let mut own = Remembered::default();
             let mut borrowed = memo.try_borrow_mut().ok();
-            let (known, remembered) = match borrowed.as_deref_mut() {
+            let (mut known, mut count) = match borrowed.as_deref_mut() {
                 Some(memo) => {
                     // Emptied between calls only, so that ids stay valid through a call.
                     if memo.words >= MEMO_WORDS {
                         *memo = Memo::default();
                     }
                     let Memo { by_analyzer, words } = memo;
-                    (by_analyzer.entry(self.id).or_default(), Some(words))
+                    (Some(by_analyzer.entry(self.id).or_default()), Some(words))
                 }
-                None => (&mut own, None),
+                None => (None, None),
             };
-            let mut remembered = remembered;
+            let mut call_only = Terms::default();
             for (word, value) in words {
-                let key = remembered.as_ref().and_then(|_| WordKey::new(word));
-                let id = match key.and_then(|key| known.words.get(&key).copied()) {
-                    Some(id) => id,
-                    None => {
-                        let id = self.term_of(word).map(|term| known.intern(&term));
-                        if let Some(remembered) = remembered.as_deref_mut() {
-                            // Counted even when not remembered: each may add a term.
-                            *remembered += 1;
-                            if let Some(key) = key {
-                                // Words are forgotten when too many; their terms' ids stay.
-                                if known.words.len() >= MEMO_WORDS {
-                                    known.words.clear();
-                                }
-                                known.words.insert(key, id);
+                let key = known.as_ref().and_then(|_| WordKey::new(word));
+                let id = match (key, known.as_deref_mut(), count.as_deref_mut()) {
+                    (Some(key), Some(known), Some(count)) => match known.words.get(&key) {
+                        Some(&id) => id,
+                        None => {
+                            let id = self.term_of(word).map(|term| known.intern(&term));
+                            // Words are forgotten when too many; their terms' ids stay.
+                            if known.words.len() >= MEMO_WORDS {
+                                known.words.clear();
                             }
+                            known.words.insert(key, id);
+                            *count += 1;
+                            id
                         }
-                        id
-                    }
+                    },
+                    _ => self.term_of(word).map(|term| call_only.intern(&term) | CALL_ONLY),
                 };
                 if let Some(id) = id {
-                    sink(word, value, id, &known.terms[id as usize]);
+                    let term = if id & CALL_ONLY == 0 {
+                        known.as_ref().map(|known| &known.texts[id as usize])
+                    } else {
+                        call_only.texts.get((id & !CALL_ONLY) as usize)
+                    };
+                    sink(word, value, id, term.expect("an interned term"));
                 }
             }
         })
@@ -361,7 +380,7 @@ mod tests {
             let memo = memo.borrow();
             memo.by_analyzer
                 .values()
-                .map(|r| r.words.len().max(r.terms.len()))
+                .map(|terms| terms.words.len() + terms.texts.len())
                 .sum::<usize>()
         });
         assert!(remembered <= 2 * MEMO_WORDS, "{remembered} words remembered");

@@ -151,6 +151,12 @@ impl AliasTable {
     }
 
     /// The multi-word variants that start with this folded word.
+    /// Whether the table has names of more than one word, which the extractor looks for as
+    /// phrases in any case.
+    pub(crate) fn has_phrases(&self) -> bool {
+        !self.phrases.is_empty()
+    }
+
     pub(crate) fn phrases_starting_with(&self, word: &str) -> &[Vec<String>] {
         self.phrases.get(word).map_or(&[], Vec::as_slice)
     }

@@ -160,6 +160,16 @@ fn word_key(word: &str) -> Cow<'_, str> {
     }
 }
 
+/// [`word_key`], written into `buffer` when it is not the word itself.
+fn word_key_into<'a>(word: &'a str, buffer: &'a mut String) -> &'a str {
+    if is_own_key(word) {
+        word
+    } else {
+        super::key_into(word, buffer);
+        buffer
+    }
+}
+
 fn is_particle(word: &Word<'_>) -> bool {
     !word.capitalised && !word.elided && PARTICLES.contains(&word.text)
 }
@@ -184,7 +194,7 @@ pub(crate) fn extract_segmented<'t>(
     let stop = crate::analysis::StopWords::shared(lang);
     // Keys of the words that need one: capitalised words, and every word when the alias table
     // has phrases to look for. The others get "" and are never read.
-    let every_key = !aliases.is_empty();
+    let every_key = aliases.has_phrases();
     let mut folded: Vec<Cow<'_, str>> = KEYS.with(Pool::take);
     folded.extend(words.iter().map(|w| {
         if every_key || w.capitalised {
@@ -208,24 +218,20 @@ pub(crate) fn extract_segmented<'t>(
         .filter(|(w, folded)| w.capitalised && !capitalised_inside.contains(folded.as_ref()))
         .map(|(_, folded)| folded.as_ref())
         .collect();
-    let mut lowercase: HashSet<&str> = HashSet::new();
+    let mut seen_in_lower_case: HashSet<&str> = HashSet::new();
     if !wanted.is_empty() {
         let mut buffer = String::new();
-        for (w, folded) in words.iter().zip(&folded) {
+        for (w, word_folded) in words.iter().zip(&folded) {
             if w.capitalised {
                 continue;
             }
-            let main = w.main_text();
             let key: &str = if every_key {
-                folded
-            } else if is_own_key(main) {
-                main
+                word_folded
             } else {
-                super::key_into(main, &mut buffer);
-                &buffer
+                word_key_into(w.main_text(), &mut buffer)
             };
             if let Some(&found) = wanted.get(key) {
-                lowercase.insert(found);
+                seen_in_lower_case.insert(found);
             }
         }
     }
@@ -274,7 +280,7 @@ pub(crate) fn extract_segmented<'t>(
             let stop_word = stop.contains(&lower) && !words[first].acronym;
             let ordinary = || {
                 lang.not_names().contains(&lower.as_str())
-                    || (lowercase.contains(folded) && !capitalised_inside.contains(folded))
+                    || (seen_in_lower_case.contains(folded) && !capitalised_inside.contains(folded))
             };
             let lone_unknown = || {
                 first == end_run - 1
@@ -300,7 +306,8 @@ pub(crate) fn extract_segmented<'t>(
         }
         i = end_run;
     }
-    drop((capitalised_inside, wanted, lowercase));
+    // These sets borrow the keys, which go back to the pool.
+    drop((capitalised_inside, wanted, seen_in_lower_case));
     KEYS.with(|pool| pool.give(folded));
     WORDS.with(|pool| pool.give(words));
     COVERED.with(|pool| pool.give(covered));
@@ -389,7 +396,7 @@ fn alias_phrases(
     aliases: &AliasTable,
     out: &mut Extraction,
 ) {
-    if aliases.is_empty() {
+    if !aliases.has_phrases() {
         return;
     }
     let mut i = 0;

@@ -107,17 +107,17 @@ pub(crate) fn term_counts(
     .filter(|(_, weight)| *weight > 0.0);
     let words = parts.flat_map(|(words, weight)| words.iter().map(move |w| (w.1, weight)));
     // Counted by term id: a word costs no hashing of its term.
-    let mut at: HashMap<TermId, usize> = HashMap::new();
-    let mut counted: Vec<(String, f64, String)> = Vec::new();
+    let mut position_of: HashMap<TermId, usize> = HashMap::new();
+    let mut terms: Vec<(String, f64, String)> = Vec::new();
     analyzer.analyze_word_ids(words, |surface, weight, id, term| {
-        let i = *at.entry(id).or_insert_with(|| {
+        let i = *position_of.entry(id).or_insert_with(|| {
             let first_surface = crate::analysis::without_elision(surface, lang).to_lowercase();
-            counted.push((term.to_owned(), 0.0, first_surface));
-            counted.len() - 1
+            terms.push((term.to_owned(), 0.0, first_surface));
+            terms.len() - 1
         });
-        counted[i].1 += weight;
+        terms[i].1 += weight;
     });
-    counted
+    terms
 }
 
 pub(crate) fn prepare(
@@ -184,7 +184,9 @@ pub(crate) fn prepare(
         }
     }
     SPLITS.with(|pool| {
-        for words in [Some(title), lead, Some(body)].into_iter().flatten() {
+        // The pool hands back the last buffer first: the body's large one goes in first, so
+        // that the next article's title does not take it.
+        for words in [Some(body), lead, Some(title)].into_iter().flatten() {
             pool.give(words);
         }
     });
