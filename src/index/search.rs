@@ -510,31 +510,42 @@ impl Index {
 
     /// The article's entities as (canonical entity id, idf × multiplier, name as written), in
     /// key order; a name and its acronym count once, with the larger weight. Entities are
-    /// stored in key order, so only one that the corpus teaches as an acronym calls for
-    /// sorting again.
+    /// stored in key order, so only those that the corpus teaches as an acronym move: each is
+    /// put where a stable sort by (key, heavier first) would put it, with a few comparisons of
+    /// keys instead of a sort of all of them.
     fn entity_weights<'i>(&'i self, slot: u32, derived: &Derived) -> Vec<(u32, f64, &'i str)> {
-        let mut renamed = false;
-        let mut out: Vec<(u32, f64, &str)> = self
-            .doc(slot)
-            .entities
-            .iter()
-            .map(|(entity, multiplier, name)| {
-                let canonical = match derived.learned.to_short.get(entity) {
-                    Some(&short) => {
-                        renamed = true;
-                        short
-                    }
-                    None => *entity,
-                };
-                let weight = derived.entity_idf[canonical as usize] * f64::from(*multiplier);
-                (canonical, weight, &**name)
-            })
-            .collect();
-        if renamed {
-            let text = |e: u32| self.entities.text(e);
-            out.sort_by(|a, b| text(a.0).cmp(text(b.0)).then(b.1.total_cmp(&a.1)));
-            out.dedup_by(|later, earlier| later.0 == earlier.0);
+        let entities = &self.doc(slot).entities;
+        // Each with its place in the stored order, which breaks ties as a stable sort does.
+        let mut out: Vec<(usize, (u32, f64, &str))> = Vec::with_capacity(entities.len());
+        let mut renamed: Vec<(usize, (u32, f64, &str))> = Vec::new();
+        for (place, (entity, multiplier, name)) in entities.iter().enumerate() {
+            let short = derived.learned.to_short.get(entity).copied();
+            let canonical = short.unwrap_or(*entity);
+            let weight = derived.entity_idf[canonical as usize] * f64::from(*multiplier);
+            let entry = (place, (canonical, weight, &**name));
+            if short.is_some() {
+                renamed.push(entry);
+            } else {
+                out.push(entry);
+            }
         }
+        if renamed.is_empty() {
+            return out.into_iter().map(|(_, e)| e).collect();
+        }
+        let text = |e: u32| self.entities.text(e);
+        let before = |a: &(usize, (u32, f64, &str)), b: &(usize, (u32, f64, &str))| {
+            text(a.1.0)
+                .cmp(text(b.1.0))
+                .then(b.1.1.total_cmp(&a.1.1))
+                .then(a.0.cmp(&b.0))
+                .is_lt()
+        };
+        for entry in renamed {
+            let at = out.partition_point(|e| before(e, &entry));
+            out.insert(at, entry);
+        }
+        let mut out: Vec<(u32, f64, &str)> = out.into_iter().map(|(_, e)| e).collect();
+        out.dedup_by(|later, earlier| later.0 == earlier.0);
         out
     }
 
