@@ -9,8 +9,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::{Error, Result, quoted};
 
-/// A language of articles: the 18 languages of the Snowball stemmers, plus Polish (analysed
-/// without stemming: no Snowball stemmer exists for it).
+/// A language of articles: the 18 languages of the Snowball stemmers, plus Polish (no
+/// Snowball stemmer exists for it: its terms are cut to their first five characters instead,
+/// see [`AnalysisOptions::prefix_stem_chars`](crate::analysis::AnalysisOptions)).
 ///
 /// Written as its ISO 639-1 code in JSON and on the command line.
 ///

@@ -190,6 +190,26 @@ impl TokenFilter for Stem {
     }
 }
 
+/// Keeps the first `n` characters of a token: the stemmer of a language that has no Snowball
+/// stemmer (Polish), in the stemmer's place before accents are folded.
+#[derive(Clone, Copy, Debug)]
+pub struct Prefix(pub usize);
+
+impl TokenFilter for Prefix {
+    fn filter<'a>(&self, token: Cow<'a, str>) -> Option<Cow<'a, str>> {
+        Some(match token.char_indices().nth(self.0) {
+            None => token,
+            Some((cut, _)) => match token {
+                Cow::Borrowed(s) => Cow::Borrowed(&s[..cut]),
+                Cow::Owned(mut s) => {
+                    s.truncate(cut);
+                    Cow::Owned(s)
+                }
+            },
+        })
+    }
+}
+
 /// Removes accents: the one accent rule for all text, applied after stemming (which needs
 /// them), so "Etat" in a capitalised headline and "État" in the body agree.
 #[derive(Clone, Copy, Debug, Default)]

@@ -38,8 +38,10 @@ use crate::language::Language;
 pub const MAGIC: [u8; 8] = *b"CONNEXE\0";
 /// The format this build writes, and the newest it reads. Version 1 files (without the
 /// words as articles write them) are read too: those words are found again by analysing the
-/// stored articles, and the next save writes version 2.
-pub const FORMAT_VERSION: u32 = 2;
+/// stored articles, and the next save writes the current version. Version 3 analyses Polish
+/// terms with a prefix stemmer; files of earlier versions were analysed without one, and keep
+/// that analysis (`prefix_stem_chars` 0) for the articles added to them.
+pub const FORMAT_VERSION: u32 = 3;
 
 /// Slots per chunk of the DOCS section.
 const CHUNK_SLOTS: usize = 2048;
@@ -473,8 +475,23 @@ fn rebuild(
     docs: &[u8],
     version: u32,
 ) -> Result<Index> {
-    let config: IndexConfig = serde_json::from_str(&meta.config_json)
+    let mut config: IndexConfig = serde_json::from_str(&meta.config_json)
         .map_err(|e| corrupt("META", format!("configuration: {e}")))?;
+    if version < 3 {
+        // Written before Polish terms were cut to a prefix: new articles are analysed as the
+        // stored ones were, or Polish articles old and new would not share their terms. Such
+        // a file cannot name the option; one that does is a newer file with a damaged header.
+        let named = serde_json::from_str::<serde_json::Value>(&meta.config_json)
+            .ok()
+            .is_some_and(|c| c["analysis"].get("prefix_stem_chars").is_some());
+        if named {
+            return Err(corrupt(
+                "META",
+                format!("a version {version} file cannot set analysis.prefix_stem_chars"),
+            ));
+        }
+        config.analysis.prefix_stem_chars = 0;
+    }
     let mut aliases = AliasTable::new();
     for (name, variants) in meta.aliases {
         aliases.insert(&name, variants).map_err(|e| corrupt("META", e))?;
@@ -731,7 +748,7 @@ mod tests {
     /// `index` as a version 1 file: no surfaces in TERM and DOCS, one chunk.
     fn v1_bytes(index: &Index) -> Vec<u8> {
         let meta = Meta {
-            config_json: serde_json::to_string(&index.config).unwrap(),
+            config_json: config_before_v3(index),
             aliases: index.aliases.entries(),
         };
         let mut chunk = postcard::to_allocvec(&(index.docs.len() as u64)).unwrap();
@@ -783,7 +800,7 @@ mod tests {
     }
 
     #[test]
-    fn a_version_1_file_opens_with_its_words_found_again_and_saves_as_version_2() {
+    fn a_version_1_file_opens_with_its_words_found_again_and_saves_as_the_current_version() {
         let index = small_index();
         let old = Index::from_bytes(&v1_bytes(&index)).unwrap();
         assert_eq!(words(&old), words(&index));
@@ -802,6 +819,83 @@ mod tests {
             FORMAT_VERSION
         );
         assert_eq!(words(&Index::from_bytes(&saved).unwrap()), words(&index));
+    }
+
+    #[test]
+    fn a_version_2_file_keeps_polish_terms_whole_for_the_articles_added_to_it() {
+        let polish = |id: &str| {
+            let mut article = Article::new(id, "Minister spraw", "Minister spraw zagranicznych i premier.");
+            article.lang = Some(Language::Polish);
+            article
+        };
+        let terms_of = |index: &Index, id: &str| -> Vec<String> {
+            words(index)
+                .into_iter()
+                .find(|(i, _)| i == id)
+                .map(|(_, w)| w.into_iter().map(|(term, _)| term).collect())
+                .unwrap()
+        };
+        // As a connexe before version 3 analysed Polish, and wrote it.
+        let mut config = IndexConfig::default();
+        config.analysis.prefix_stem_chars = 0;
+        let mut before = Index::with_aliases(config, AliasTable::new()).unwrap();
+        before.add(polish("old")).unwrap();
+        let mut opened = Index::from_bytes(&v2_bytes(&before)).unwrap();
+        assert_eq!(opened.config.analysis.prefix_stem_chars, 0);
+        opened.add(polish("new")).unwrap();
+        assert_eq!(terms_of(&opened, "new"), terms_of(&opened, "old"));
+        assert!(terms_of(&opened, "new").contains(&"zagranicznych".to_owned()));
+        // Saved as version 3, it says so itself.
+        let again = Index::from_bytes(&bytes(&opened)).unwrap();
+        assert_eq!(again.config.analysis.prefix_stem_chars, 0);
+        // A new index cuts Polish terms to five characters.
+        let mut fresh = Index::default();
+        fresh.add(polish("new")).unwrap();
+        assert!(terms_of(&fresh, "new").contains(&"zagra".to_owned()));
+        let reopened = Index::from_bytes(&bytes(&fresh)).unwrap();
+        assert_eq!(reopened.config.analysis.prefix_stem_chars, 5);
+    }
+
+    /// The configuration as files before version 3 wrote it: without `prefix_stem_chars`.
+    fn config_before_v3(index: &Index) -> String {
+        let mut config = serde_json::to_value(&index.config).unwrap();
+        config["analysis"]
+            .as_object_mut()
+            .unwrap()
+            .remove("prefix_stem_chars");
+        config.to_string()
+    }
+
+    /// `index` as a version 2 file: the same sections, but a configuration without
+    /// `prefix_stem_chars`, which version 2 did not know.
+    fn v2_bytes(index: &Index) -> Vec<u8> {
+        let v3 = bytes(index);
+        let meta_len = u64::from_le_bytes(v3[20..28].try_into().unwrap()) as usize;
+        let rest = &v3[HEADER_BYTES + SECTION_HEADER_BYTES + meta_len..];
+        let meta = Meta {
+            config_json: config_before_v3(index),
+            aliases: index.aliases.entries(),
+        };
+        let payload = postcard::to_allocvec(&meta).unwrap();
+        let mut out = MAGIC.to_vec();
+        out.extend(2u32.to_le_bytes());
+        out.extend(&v3[12..16]);
+        out.extend(b"META");
+        out.extend((payload.len() as u64).to_le_bytes());
+        out.extend(crc32fast::hash(&payload).to_le_bytes());
+        out.extend(&payload);
+        out.extend(rest);
+        out
+    }
+
+    #[test]
+    fn a_version_3_file_labelled_version_2_is_refused() {
+        let mut v3 = bytes(&small_index());
+        v3[8..12].copy_from_slice(&2u32.to_le_bytes());
+        assert_eq!(
+            Index::from_bytes(&v3).unwrap_err().to_string(),
+            "index file: section META: a version 2 file cannot set analysis.prefix_stem_chars"
+        );
     }
 
     fn bytes(index: &Index) -> Vec<u8> {
@@ -866,10 +960,10 @@ mod tests {
                 .starts_with("index file: not a connexe index: expected magic \"CONNEXE\\0\", found \"PK\\u{3}\\u{4} a z\"")
         );
         let mut newer = good.clone();
-        newer[8..12].copy_from_slice(&3u32.to_le_bytes());
+        newer[8..12].copy_from_slice(&4u32.to_le_bytes());
         assert_eq!(
             Index::from_bytes(&newer).unwrap_err().to_string(),
-            "index file: format version 3 is newer than this connexe reads (2); upgrade connexe"
+            "index file: format version 4 is newer than this connexe reads (3); upgrade connexe"
         );
         let mut flipped = good.clone();
         let last = flipped.len() - 1;
