@@ -180,3 +180,58 @@ proptest! {
         }
     }
 }
+
+/// The bytes of `index`'s file.
+fn file_bytes(index: &Index) -> Vec<u8> {
+    let mut out = Vec::new();
+    index.write_to(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn add_many_gives_the_index_that_add_gives_and_stops_at_the_first_bad_article() {
+    // More than one batch of 2,048, onto an index that already holds articles.
+    let articles: Vec<Article> = connexe::synth::Generator::new(7).take(2_500).collect();
+    let (first, rest) = articles.split_at(100);
+    let mut one_by_one = Index::default();
+    let mut many = Index::default();
+    for a in first {
+        one_by_one.add(a.clone()).unwrap();
+        many.add(a.clone()).unwrap();
+    }
+    for a in rest {
+        one_by_one.add(a.clone()).unwrap();
+    }
+    many.add_many(rest.iter().cloned()).unwrap();
+    assert_eq!(file_bytes(&many), file_bytes(&one_by_one));
+
+    // A repeated id, in the index or earlier in the same call, stops at that article.
+    let fresh: Vec<Article> = connexe::synth::Generator::new(8)
+        .take(3)
+        .enumerate()
+        .map(|(i, mut a)| {
+            a.id = format!("new-{i}");
+            a
+        })
+        .collect();
+    let before = many.len();
+    let err = many
+        .add_many([
+            fresh[0].clone(),
+            fresh[1].clone(),
+            fresh[0].clone(),
+            fresh[2].clone(),
+        ])
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "article id \"new-0\" is already indexed; update or upsert it instead"
+    );
+    assert_eq!(many.len(), before + 2);
+    assert!(many.contains("new-1") && !many.contains("new-2"));
+    let mut empty_id = fresh[2].clone();
+    empty_id.id = String::new();
+    assert!(many.add_many([fresh[2].clone(), empty_id]).is_err());
+    assert!(many.contains("new-2"));
+    assert_eq!(many.len(), before + 3);
+}

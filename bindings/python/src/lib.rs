@@ -37,8 +37,10 @@ const FIELDS: [&str; 10] = [
     "lang",
 ];
 
-/// How many articles `add_many` converts (holding the GIL) before indexing them (without it).
-const CHUNK: usize = 128;
+/// How many articles `add_many` converts (holding the GIL) before indexing them (without it,
+/// on every core): 128 at a time kept the second core mostly idle; 1,024 took `add_many` from
+/// 4,770 to 7,920 articles/s on 2 cores (2,048 was no faster).
+const CHUNK: usize = 1024;
 
 /// Deepest nesting of lists and dicts converted to JSON.
 const MAX_DEPTH: usize = 64;
@@ -475,14 +477,12 @@ impl PyIndex {
             let first = added;
             let outcome = py.detach(|| {
                 let mut index = self.write();
-                let mut done = 0;
-                for article in chunk {
-                    index
-                        .add(article)
-                        .map_err(prefixed(format!("item {}", first + done)))?;
-                    done += 1;
+                let before = index.len();
+                // Analysed on every core; on an error, the articles before it are added.
+                match index.add_many(chunk) {
+                    Ok(()) => Ok(index.len() - before),
+                    Err(e) => Err(prefixed(format!("item {}", first + index.len() - before))(e)),
                 }
-                Ok::<_, Failure>(done)
             });
             match outcome {
                 Ok(done) => added += done,
