@@ -191,12 +191,16 @@ impl TokenFilter for Stem {
 }
 
 /// Keeps the first `n` characters of a token: the stemmer of a language that has no Snowball
-/// stemmer (Polish), in the stemmer's place before accents are folded.
+/// stemmer (Polish). It runs after accents are folded, so that composed and decomposed text
+/// give the same prefix; numbers are kept whole, as Snowball keeps them.
 #[derive(Clone, Copy, Debug)]
 pub struct Prefix(pub usize);
 
 impl TokenFilter for Prefix {
     fn filter<'a>(&self, token: Cow<'a, str>) -> Option<Cow<'a, str>> {
+        if token.chars().any(|c| c.is_numeric()) {
+            return Some(token);
+        }
         Some(match token.char_indices().nth(self.0) {
             None => token,
             Some((cut, _)) => match token {

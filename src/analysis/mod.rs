@@ -33,7 +33,7 @@ use crate::language::Language;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AnalysisOptions {
-    /// Snowball stemming (default on).
+    /// Snowball stemming, and the prefix that stands in for it in Polish (default on).
     pub stemming: bool,
     /// Stop-word removal (default on).
     pub stop_words: bool,
@@ -228,14 +228,16 @@ impl Analyzer {
             builder = builder.filter(StopWords::new(lang));
         }
         builder = builder.filter(DropSingleLetters);
-        if options.stemming {
-            if let Some(stem) = Stem::new(lang) {
-                builder = builder.filter(stem);
-            } else if options.prefix_stem_chars > 0 {
-                builder = builder.filter(Prefix(options.prefix_stem_chars));
-            }
+        let stem = Stem::new(lang).filter(|_| options.stemming);
+        let prefix = options.stemming && stem.is_none() && options.prefix_stem_chars > 0;
+        if let Some(stem) = stem {
+            builder = builder.filter(stem);
         }
-        builder.filter(FoldAccents).build()
+        builder = builder.filter(FoldAccents);
+        if prefix {
+            builder = builder.filter(Prefix(options.prefix_stem_chars));
+        }
+        builder.build()
     }
 
     /// The language this analyzer is for.
@@ -436,8 +438,10 @@ mod tests {
             ar_harakat_folded: Arabic, "وَزِير" => ["زير"];
             pl_stop_words_and_prefixes: Polish, "Minister spraw zagranicznych i premier ministrów" =>
                 ["minis", "spraw", "zagra", "premi", "minis"];
-            // Accents are folded after the cut (ł has none to fold).
-            pl_prefix_counts_characters: Polish, "Łódź Żółtą źdźbła" => ["łodz", "zołta", "zdzbł"];
+            // Cut after accents are folded (ł has none to fold), composed or not; numbers whole.
+            pl_prefix_counts_characters: Polish, "Łódź Żółtą źdźbła 1500000 1,5" =>
+                ["łodz", "zołta", "zdzbł", "1500000", "1,5"];
+            pl_prefix_of_decomposed_text: Polish, "Z\u{307}o\u{301}łta\u{328}" => ["zołta"];
             de_umlauts_after_stemming: German, "Die Außenminister trafen sich in Rom" =>
                 ["aussenminist", "traf", "rom"];
             empty: French, "" => [];

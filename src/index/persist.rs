@@ -477,19 +477,22 @@ fn rebuild(
 ) -> Result<Index> {
     let mut config: IndexConfig = serde_json::from_str(&meta.config_json)
         .map_err(|e| corrupt("META", format!("configuration: {e}")))?;
+    // Version 3 writes `prefix_stem_chars`; earlier versions did not know it. The version
+    // byte is outside every checksum, so the configuration must agree with it: a flipped bit
+    // must not change how new articles are analysed.
+    let named = serde_json::from_str::<serde_json::Value>(&meta.config_json)
+        .ok()
+        .is_some_and(|c| c["analysis"].get("prefix_stem_chars").is_some());
+    if named != (version >= 3) {
+        let verb = if named { "cannot set" } else { "must set" };
+        return Err(corrupt(
+            "META",
+            format!("a version {version} file {verb} analysis.prefix_stem_chars"),
+        ));
+    }
     if version < 3 {
         // Written before Polish terms were cut to a prefix: new articles are analysed as the
-        // stored ones were, or Polish articles old and new would not share their terms. Such
-        // a file cannot name the option; one that does is a newer file with a damaged header.
-        let named = serde_json::from_str::<serde_json::Value>(&meta.config_json)
-            .ok()
-            .is_some_and(|c| c["analysis"].get("prefix_stem_chars").is_some());
-        if named {
-            return Err(corrupt(
-                "META",
-                format!("a version {version} file cannot set analysis.prefix_stem_chars"),
-            ));
-        }
+        // stored ones were, or Polish articles old and new would not share their terms.
         config.analysis.prefix_stem_chars = 0;
     }
     let mut aliases = AliasTable::new();
@@ -889,12 +892,18 @@ mod tests {
     }
 
     #[test]
-    fn a_version_3_file_labelled_version_2_is_refused() {
+    fn a_file_whose_version_and_configuration_disagree_is_refused() {
         let mut v3 = bytes(&small_index());
         v3[8..12].copy_from_slice(&2u32.to_le_bytes());
         assert_eq!(
             Index::from_bytes(&v3).unwrap_err().to_string(),
             "index file: section META: a version 2 file cannot set analysis.prefix_stem_chars"
+        );
+        let mut v2 = v2_bytes(&small_index());
+        v2[8..12].copy_from_slice(&3u32.to_le_bytes());
+        assert_eq!(
+            Index::from_bytes(&v2).unwrap_err().to_string(),
+            "index file: section META: a version 3 file must set analysis.prefix_stem_chars"
         );
     }
 
