@@ -601,7 +601,7 @@ impl<'a> PageBuilder<'a> {
 
     /// The pool ranked with `weights` among the candidates `keep` accepts.
     fn ranked(&self, weights: &Weights, keep: &dyn Fn(u32) -> bool) -> Vec<(usize, f64, Explanation)> {
-        self.index.rank(&self.pool, weights, keep)
+        self.index.rank(&self.pool, weights, keep, usize::MAX)
     }
 
     fn read_also(&mut self) -> Vec<ReadAlsoItem> {

@@ -195,8 +195,7 @@ impl Index {
             return Ok(Vec::new());
         }
         let pool = self.pool(slot);
-        let mut ranked = self.rank(&pool, weights, &|_| true);
-        ranked.truncate(k);
+        let ranked = self.rank(&pool, weights, &|_| true, k);
         Ok(self.recommendations(&pool, ranked, None))
     }
 
@@ -283,12 +282,14 @@ impl Index {
     }
 
     /// The pool's candidates that `keep` accepts and that score above 0 with `weights`, as
-    /// (candidate index, score, components with recency), in the documented total order.
+    /// (candidate index, score, components with recency), in the documented total order; the
+    /// first `limit` only, chosen before the others are sorted.
     pub(crate) fn rank(
         &self,
         pool: &Pool<'_>,
         weights: &Weights,
         keep: &dyn Fn(u32) -> bool,
+        limit: usize,
     ) -> Vec<(usize, f64, Explanation)> {
         let published = self.doc(pool.query.slot).article.published;
         let mut ranked: Vec<(usize, f64, Explanation)> = pool
@@ -303,12 +304,21 @@ impl Index {
             })
             .filter(|(_, score, _)| *score > 0.0)
             .collect();
-        ranked.sort_by(|a, b| {
+        let order = |a: &(usize, f64, Explanation), b: &(usize, f64, Explanation)| {
             total_order(
                 self.order_key(a.1, pool.candidates[a.0].slot),
                 self.order_key(b.1, pool.candidates[b.0].slot),
             )
-        });
+        };
+        // A total order (ties by id): selecting first leaves the same first `limit`.
+        if limit == 0 {
+            return Vec::new();
+        }
+        if ranked.len() > limit {
+            ranked.select_nth_unstable_by(limit - 1, order);
+            ranked.truncate(limit);
+        }
+        ranked.sort_unstable_by(order);
         ranked
     }
 
