@@ -234,4 +234,14 @@ fn add_many_gives_the_index_that_add_gives_and_stops_at_the_first_bad_article() 
     assert!(many.add_many([fresh[2].clone(), empty_id]).is_err());
     assert!(many.contains("new-2"));
     assert_eq!(many.len(), before + 3);
+
+    // Past a full batch: the 2,100 before the repeat are added, the repeat and after are not.
+    let mut batched = Index::default();
+    let call = articles[..2_100]
+        .iter()
+        .chain([&articles[0], &articles[2_100]])
+        .cloned();
+    assert!(batched.add_many(call).is_err());
+    assert_eq!(batched.len(), 2_100);
+    assert!(!batched.contains(&articles[2_100].id));
 }

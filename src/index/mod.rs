@@ -619,8 +619,8 @@ impl Index {
     ///
     /// # Errors
     /// As [`Index::add`], for the first article that cannot be added (an id already indexed
-    /// includes one earlier in `articles`). The articles before it are added, so
-    /// [`Index::len`] tells how many; it and those after it are not.
+    /// includes one earlier in `articles`). The articles before it are added (so
+    /// [`Index::len`] grew by their number); it and those after it are not.
     ///
     /// # Examples
     /// ```
@@ -637,7 +637,8 @@ impl Index {
     /// # Ok::<(), connexe::Error>(())
     /// ```
     pub fn add_many(&mut self, articles: impl IntoIterator<Item = Article>) -> Result<()> {
-        let mut batch = Vec::with_capacity(BATCH);
+        let articles = articles.into_iter();
+        let mut batch = Vec::with_capacity(articles.size_hint().0.min(BATCH));
         let mut batch_ids: HashSet<String> = HashSet::new();
         for article in articles {
             let checked = self.check(&article).and_then(|()| {

@@ -102,6 +102,14 @@ def test_add_many_names_the_item_and_keeps_earlier_ones():
         connexe.Index().add_many([dict(OK, tags={"x"})])
 
 
+def test_add_many_numbers_items_across_its_chunks():
+    index = connexe.Index()
+    items = [dict(OK, id=f"a{i}") for i in range(600)] + [dict(OK, id="a3"), dict(OK, id="z")]
+    with pytest.raises(InputError, match=r'^item 600: article id "a3" is already indexed'):
+        index.add_many(items)
+    assert len(index) == 600 and "z" not in index
+
+
 def test_add_many_propagates_the_iterators_error():
     def articles():
         yield dict(OK, id="a")
