@@ -280,14 +280,6 @@ impl Vocabulary {
     }
 }
 
-/// The error of adding an id that is already indexed.
-fn already_indexed(id: &str) -> Error {
-    Error::input(format!(
-        "article id {} is already indexed; update or upsert it instead",
-        quoted(id)
-    ))
-}
-
 /// One article's entry in a posting list.
 #[derive(Clone, Copy, Debug)]
 struct Posting {
@@ -479,6 +471,19 @@ impl Index {
         self.config.limits.check(article)
     }
 
+    /// [`Index::check`], and that the id is new: neither indexed nor `pending` (the ids of
+    /// articles about to be added with it).
+    fn check_new(&self, article: &Article, pending: impl Fn(&str) -> bool) -> Result<()> {
+        self.check(article)?;
+        if self.contains(&article.id) || pending(&article.id) {
+            return Err(Error::input(format!(
+                "article id {} is already indexed; update or upsert it instead",
+                quoted(&article.id)
+            )));
+        }
+        Ok(())
+    }
+
     /// An index of the articles of a JSON Lines stream, read a bounded chunk of lines at a time
     /// (the file is never held whole), with the reader's warnings. `progress` gets the bytes
     /// read.
@@ -605,10 +610,7 @@ impl Index {
     /// [`Limits`], or its id is
     /// already indexed (use [`Index::update`] or [`Index::upsert`]); the index is unchanged.
     pub fn add(&mut self, article: Article) -> Result<()> {
-        self.check(&article)?;
-        if self.contains(&article.id) {
-            return Err(already_indexed(&article.id));
-        }
+        self.check_new(&article, |_| false)?;
         let prepared = self.prepare(article);
         self.insert(prepared);
         Ok(())
@@ -641,14 +643,7 @@ impl Index {
         let mut batch = Vec::with_capacity(articles.size_hint().0.min(BATCH));
         let mut batch_ids: HashSet<String> = HashSet::new();
         for article in articles {
-            let checked = self.check(&article).and_then(|()| {
-                if self.contains(&article.id) || batch_ids.contains(&article.id) {
-                    Err(already_indexed(&article.id))
-                } else {
-                    Ok(())
-                }
-            });
-            if let Err(e) = checked {
+            if let Err(e) = self.check_new(&article, |id| batch_ids.contains(id)) {
                 self.upsert_batch(batch);
                 return Err(e);
             }
