@@ -207,26 +207,26 @@ pub(crate) fn extract_segmented<'t>(
     // other capitalised words also seen in lower case: they tell a name at a sentence start
     // from an ordinary word.
     let mut capitalised_inside: HashSet<&str> = HashSet::new();
-    for (w, folded) in words.iter().zip(&folded) {
+    for (w, key) in words.iter().zip(&folded) {
         if w.capitalised && !w.sentence_start {
-            capitalised_inside.insert(folded);
+            capitalised_inside.insert(key);
         }
     }
     let wanted: HashSet<&str> = words
         .iter()
         .zip(&folded)
-        .filter(|(w, folded)| w.capitalised && !capitalised_inside.contains(folded.as_ref()))
-        .map(|(_, folded)| folded.as_ref())
+        .filter(|(w, key)| w.capitalised && !capitalised_inside.contains(key.as_ref()))
+        .map(|(_, key)| key.as_ref())
         .collect();
     let mut seen_in_lower_case: HashSet<&str> = HashSet::new();
     if !wanted.is_empty() {
         let mut buffer = String::new();
-        for (w, word_folded) in words.iter().zip(&folded) {
+        for (w, stored_key) in words.iter().zip(&folded) {
             if w.capitalised {
                 continue;
             }
             let key: &str = if every_key {
-                word_folded
+                stored_key
             } else {
                 word_key_into(w.main_text(), &mut buffer)
             };
