@@ -83,9 +83,9 @@ static NEXT_ANALYZER: AtomicU64 = AtomicU64::new(0);
 
 /// How many words a thread remembers before it forgets them all: the words of a language's
 /// news with their inflections and names (2^16 was too few for 100k articles: forgetting and
-/// analysing again cost 15 % of a build). A remembered word takes 64 bytes of its table and
-/// its term at most as many again: some 45 MB at most, or twice that while one text of as many
-/// new words is analysed.
+/// analysing again cost 15 % of a build). A remembered word takes 64 bytes of its table, and
+/// its term and surface (often one text) at most 64 bytes each with their notes: some 50 MB
+/// at most, or twice that while one session of as many new words runs.
 const MEMO_WORDS: usize = 1 << 18;
 
 /// Longer words are analysed every time, never remembered: they are rare, and a hostile text
@@ -97,48 +97,125 @@ const MEMO_WORD_BYTES: usize = 48;
 /// allocations). Filters are pure functions of the token, so remembering changes nothing.
 #[derive(Default)]
 struct Memo {
-    by_analyzer: HashMap<u64, Terms>,
+    by_analyzer: HashMap<u64, Texts>,
     /// Words remembered since the memo was last emptied, all analyzers together: analyzers
     /// come and go (each index has its own), and those dropped must not pile up.
     words: usize,
 }
 
-/// Words with their terms as ids into one list of terms: a caller that counts terms adds by
-/// id instead of hashing each term again.
+/// Words with their terms and surfaces as ids into one list of texts: a caller that counts
+/// terms adds by id instead of hashing each term again.
 #[derive(Default)]
-struct Terms {
-    /// Remembered words (none in the table of terms that a call keeps to itself).
-    words: HashMap<WordKey, Option<TermId>>,
+struct Texts {
+    /// Remembered words (none in the texts that a session keeps to itself).
+    words: HashMap<WordKey, Option<WordIds>>,
     texts: Vec<Box<str>>,
+    /// What the caller noted of each of `texts` (see [`Session::note`]).
+    notes: Vec<Note>,
     /// Ids of `texts`, hashed by their text, which is stored once.
-    ids: HashTable<TermId>,
+    ids: HashTable<TextId>,
     hasher: DefaultHashBuilder,
 }
 
-/// A term's id within one call of [`Analyzer::analyze_word_ids`]: the same term, the same id.
-pub(crate) type TermId = u32;
+/// A text's id within one [`Session`]: the same text, the same id.
+pub(crate) type TextId = u32;
 
-/// Marks the ids of terms that a call keeps to itself: those of words too long to remember,
-/// and all of them when an outer call is using the memo.
-const CALL_ONLY: TermId = 1 << 31;
+/// What a caller remembers of a text for as long as the memo does: the index keeps there the
+/// text's ids in its vocabularies of terms and of surfaces, so that an article's thousandth
+/// "gouvernement" costs no lookup in them. [`NO_NOTE`] until the caller writes one.
+pub(crate) type Note = [u32; 2];
 
-impl Terms {
-    /// The id of `term`, interned on first sight.
-    fn intern(&mut self, term: &str) -> TermId {
-        let hash = self.hasher.hash_one(term);
+/// A note's slots before the caller writes them.
+pub(crate) const NO_NOTE: Note = [u32::MAX; 2];
+
+/// A word's term, and its surface: the word in lower case without an elided article ("l'État"
+/// gives "état"), which explanations show instead of the stem.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct WordIds {
+    pub(crate) term: TextId,
+    pub(crate) surface: TextId,
+}
+
+/// Marks the ids of texts that a session keeps to itself: those of words too long to
+/// remember, and all of them when an outer session is using the memo.
+const CALL_ONLY: TextId = 1 << 31;
+
+impl Texts {
+    /// The id of `text`, interned on first sight.
+    fn intern(&mut self, text: &str) -> TextId {
+        let hash = self.hasher.hash_one(text);
         let texts = &self.texts;
-        if let Some(&id) = self.ids.find(hash, |&id| *texts[id as usize] == *term) {
+        if let Some(&id) = self.ids.find(hash, |&id| *texts[id as usize] == *text) {
             return id;
         }
-        let id = TermId::try_from(self.texts.len())
+        let id = TextId::try_from(self.texts.len())
             .ok()
             .filter(|id| id & CALL_ONLY == 0)
-            .expect("fewer than 2^31 terms in one call");
-        self.texts.push(term.into());
+            .expect("fewer than 2^31 texts in one session");
+        self.texts.push(text.into());
+        self.notes.push(NO_NOTE);
         let (texts, hasher) = (&self.texts, &self.hasher);
         self.ids
             .insert_unique(hash, id, |&id| hasher.hash_one(&*texts[id as usize]));
         id
+    }
+}
+
+/// An analyzer's memory of words for the length of one [`Analyzer::session`].
+pub(crate) struct Session<'m> {
+    analyzer: &'m Analyzer,
+    /// The thread's memo for this analyzer; `None` when an outer session holds it.
+    known: Option<&'m mut Texts>,
+    /// Words remembered by all analyzers since the memo was emptied.
+    remembered: Option<&'m mut usize>,
+    /// Texts of words not remembered, with ids marked [`CALL_ONLY`].
+    call_only: Texts,
+}
+
+impl Session<'_> {
+    /// The term and surface of `word`, or `None` when the pipeline drops it.
+    pub(crate) fn word(&mut self, word: &str) -> Option<WordIds> {
+        let analyzer = self.analyzer;
+        let key = self.known.as_ref().and_then(|_| WordKey::new(word));
+        match (key, self.known.as_deref_mut(), self.remembered.as_deref_mut()) {
+            (Some(key), Some(known), Some(remembered)) => {
+                if let Some(&ids) = known.words.get(&key) {
+                    return ids;
+                }
+                let ids = analyzer.word_ids(word, |text| known.intern(text));
+                // Words are forgotten when too many; their texts' ids stay.
+                if known.words.len() >= MEMO_WORDS {
+                    known.words.clear();
+                }
+                known.words.insert(key, ids);
+                *remembered += 1;
+                ids
+            }
+            _ => analyzer.word_ids(word, |text| self.call_only.intern(text) | CALL_ONLY),
+        }
+    }
+
+    /// The text of an id that [`Session::word`] gave.
+    pub(crate) fn text(&self, id: TextId) -> &str {
+        if id & CALL_ONLY == 0 {
+            self.known.as_ref().map(|known| &*known.texts[id as usize])
+        } else {
+            self.call_only.texts.get((id & !CALL_ONLY) as usize).map(|t| &**t)
+        }
+        .expect("an id this session gave")
+    }
+
+    /// The caller's note on a text: kept as long as this thread remembers the text for this
+    /// analyzer (at least until the session ends), [`NO_NOTE`] at first.
+    pub(crate) fn note(&mut self, id: TextId) -> &mut Note {
+        if id & CALL_ONLY == 0 {
+            self.known
+                .as_deref_mut()
+                .map(|known| &mut known.notes[id as usize])
+        } else {
+            self.call_only.notes.get_mut((id & !CALL_ONLY) as usize)
+        }
+        .expect("an id this session gave")
     }
 }
 
@@ -269,14 +346,26 @@ impl Analyzer {
     pub(crate) fn analyze_word_ids<'t, T>(
         &self,
         words: impl Iterator<Item = (&'t str, T)>,
-        mut sink: impl FnMut(&str, T, TermId, &str),
+        mut sink: impl FnMut(&str, T, TextId, &str),
     ) {
+        self.session(|session| {
+            for (word, value) in words {
+                if let Some(ids) = session.word(word) {
+                    sink(word, value, ids.term, session.text(ids.term));
+                }
+            }
+        })
+    }
+
+    /// Runs `f` with this thread's memory of the words this analyzer has analysed: what
+    /// [`Session::word`] gives stays valid until `f` returns.
+    pub(crate) fn session<R>(&self, f: impl FnOnce(&mut Session<'_>) -> R) -> R {
         MEMO.with(|memo| {
-            // A sink that analyses text itself finds the memo in use, and goes without it.
+            // A caller that analyses text inside `f` finds the memo in use, and goes without.
             let mut borrowed = memo.try_borrow_mut().ok();
-            let (mut known, mut count) = match borrowed.as_deref_mut() {
+            let (known, remembered) = match borrowed.as_deref_mut() {
                 Some(memo) => {
-                    // Emptied between calls only, so that ids stay valid through a call.
+                    // Emptied between sessions only, so that ids stay valid through one.
                     if memo.words >= MEMO_WORDS {
                         *memo = Memo::default();
                     }
@@ -285,37 +374,14 @@ impl Analyzer {
                 }
                 None => (None, None),
             };
-            let mut call_only = Terms::default();
-            for (word, value) in words {
-                let key = known.as_ref().and_then(|_| WordKey::new(word));
-                let id = match (key, known.as_deref_mut(), count.as_deref_mut()) {
-                    (Some(key), Some(known), Some(count)) => match known.words.get(&key) {
-                        Some(&id) => id,
-                        None => {
-                            let id = self.term_of(word).map(|term| known.intern(&term));
-                            // Words are forgotten when too many; their terms' ids stay.
-                            if known.words.len() >= MEMO_WORDS {
-                                known.words.clear();
-                            }
-                            known.words.insert(key, id);
-                            *count += 1;
-                            id
-                        }
-                    },
-                    _ => self.term_of(word).map(|term| call_only.intern(&term) | CALL_ONLY),
-                };
-                if let Some(id) = id {
-                    let term = if id & CALL_ONLY == 0 {
-                        known.as_ref().map(|known| &known.texts[id as usize])
-                    } else {
-                        call_only.texts.get((id & !CALL_ONLY) as usize)
-                    };
-                    sink(word, value, id, term.expect("an interned term"));
-                }
-            }
+            f(&mut Session {
+                analyzer: self,
+                known,
+                remembered,
+                call_only: Texts::default(),
+            })
         })
     }
-
     /// What the pipeline makes of one word: `None` when a stage drops it or nothing is left.
     fn term_of<'w>(&self, word: &'w str) -> Option<Cow<'w, str>> {
         let mut token = Cow::Borrowed(word);
@@ -323,6 +389,16 @@ impl Analyzer {
             token = filter.filter(token)?;
         }
         (!token.is_empty()).then_some(token)
+    }
+
+    /// The term and surface of one word, interned by `intern`.
+    fn word_ids(&self, word: &str, mut intern: impl FnMut(&str) -> TextId) -> Option<WordIds> {
+        let term = intern(&self.term_of(word)?);
+        let surface = without_elision(word, self.lang).to_lowercase();
+        Some(WordIds {
+            term,
+            surface: intern(&surface),
+        })
     }
 
     /// The terms of `text`, in order.
@@ -418,6 +494,34 @@ mod tests {
         let words = Analyzer::builder(Language::French).filter(Lowercase).build();
         assert_eq!(words.terms("Italie"), ["italie"]);
         assert_eq!(fr.terms("Italie"), ["ital"]);
+    }
+
+    #[test]
+    fn a_session_gives_terms_and_surfaces_and_keeps_notes_while_it_remembers_the_text() {
+        let fr = Analyzer::for_language(Language::French);
+        let (ids, term, surface) = fr.session(|s| {
+            let ids = s.word("l'État").expect("a term");
+            assert_eq!(s.word("le"), None, "a stop word");
+            assert_eq!(*s.note(ids.term), NO_NOTE);
+            s.note(ids.term)[1] = 7;
+            (ids, s.text(ids.term).to_owned(), s.text(ids.surface).to_owned())
+        });
+        assert_eq!((term.as_str(), surface.as_str()), ("etat", "état"));
+        fr.session(|s| {
+            assert_eq!(s.word("l'État"), Some(ids), "the same ids in the next session");
+            assert_eq!(*s.note(ids.term), [u32::MAX, 7]);
+            // A session inside a session goes without the memo: its notes start afresh.
+            fr.session(|inner| {
+                let nested = inner.word("l'État").expect("a term");
+                assert_eq!(inner.text(nested.term), "etat");
+                assert_eq!(*inner.note(nested.term), NO_NOTE);
+            });
+        });
+        // Another analyzer has its own memory, and its own notes.
+        Analyzer::for_language(Language::French).session(|s| {
+            let other = s.word("l'État").expect("a term");
+            assert_eq!(*s.note(other.term), NO_NOTE);
+        });
     }
 
     #[test]

@@ -20,7 +20,7 @@ use crate::error::{Error, Result, quoted};
 use crate::language::Language;
 use crate::rank::Weights;
 pub use persist::{FORMAT_VERSION, MAGIC};
-use prepare::Prepared;
+use prepare::{Interned, Prepared, PreparedTerm};
 pub(crate) use search::{ParagraphQuery, Pool};
 
 /// How much an occurrence in each field counts in a term's frequency.
@@ -434,29 +434,7 @@ impl Index {
     /// Upserts checked articles in order, analysing them on all cores first.
     fn upsert_batch(&mut self, articles: Vec<Article>) {
         use rayon::prelude::*;
-        let prepared: Vec<Prepared> = articles
-            .into_par_iter()
-            .map(|a| {
-                let mut p = self.prepare(a);
-                p.known = p
-                    .terms
-                    .iter()
-                    .map(|(term, _, surface)| (self.terms.get(term), self.surfaces.get(surface)))
-                    .collect();
-                // Texts already in the vocabularies are freed here, on the thread that made
-                // them: freed by the inserting thread instead, they kept the allocator
-                // getting fresh memory from the system for every batch.
-                for ((term, _, surface), &(term_id, surface_id)) in p.terms.iter_mut().zip(&p.known) {
-                    if term_id.is_some() {
-                        *term = String::new();
-                    }
-                    if surface_id.is_some() {
-                        *surface = String::new();
-                    }
-                }
-                p
-            })
-            .collect();
+        let prepared: Vec<Prepared> = articles.into_par_iter().map(|a| self.prepare(a)).collect();
         for p in prepared {
             if self.contains(&p.article.id) {
                 self.remove(&p.article.id).expect("a contained id");
@@ -723,6 +701,10 @@ impl Index {
             &self.config.fields,
             &self.analyzers,
             &self.aliases,
+            prepare::Vocabularies {
+                terms: &self.terms,
+                surfaces: &self.surfaces,
+            },
         )
     }
 
@@ -736,10 +718,20 @@ impl Index {
         };
         let mut terms = Vec::with_capacity(p.terms.len());
         let mut surfaces = Vec::with_capacity(p.terms.len());
-        for (i, (text, weight, surface)) in p.terms.iter().enumerate() {
-            let (term, word) = p.known.get(i).copied().unwrap_or_default();
-            surfaces.push(word.unwrap_or_else(|| self.surfaces.intern(surface)));
-            let id = term.unwrap_or_else(|| self.terms.intern(text));
+        for PreparedTerm {
+            term,
+            weight,
+            surface,
+        } in &p.terms
+        {
+            surfaces.push(match surface {
+                Interned::Known(id) => *id,
+                Interned::New(text) => self.surfaces.intern(text),
+            });
+            let id = match term {
+                Interned::Known(id) => *id,
+                Interned::New(text) => self.terms.intern(text),
+            };
             if id as usize == self.term_postings.len() {
                 self.term_postings.push(Vec::new());
             }

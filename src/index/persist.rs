@@ -151,7 +151,6 @@ impl Index {
                 let split = super::prepare::split;
                 let counts = super::prepare::term_counts(
                     a,
-                    doc.lang,
                     &self.config.fields,
                     self.analyzers.get(doc.lang),
                     &split(&a.title),

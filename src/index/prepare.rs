@@ -5,8 +5,8 @@
 
 use hashbrown::HashMap;
 
-use super::FieldWeights;
-use crate::analysis::{Analyzer, Analyzers, TermId};
+use super::{FieldWeights, Vocabulary};
+use crate::analysis::{Analyzer, Analyzers, NO_NOTE, Session, TextId, WordIds};
 use crate::article::Article;
 use crate::entity::{self, AliasTable, Extraction};
 use crate::language::Language;
@@ -17,21 +17,43 @@ use crate::scratch::Pool;
 pub(crate) struct Prepared {
     pub(crate) article: Article,
     pub(crate) lang: Language,
-    /// (term, 1 + ln(field-weighted tf), the word as the article first writes it), sorted by
-    /// term: a fixed summation order makes scores identical however the index was built.
-    pub(crate) terms: Vec<(String, f32, String)>,
+    /// The article's terms, sorted by their text: a fixed summation order makes scores
+    /// identical however the index was built.
+    pub(crate) terms: Vec<PreparedTerm>,
     /// (key, weight multiplier, name as first written), sorted by key.
     pub(crate) entities: Vec<(String, f32, String)>,
-    /// Ids of `terms` (term, surface) already in the index's vocabularies, looked up while
-    /// analysing on every core (see `Index::upsert_batch`), so inserting, which runs on one
-    /// core, looks up only new words. Empty when not looked up.
-    pub(crate) known: Vec<(Option<u32>, Option<u32>)>,
     /// (long name key, acronym key) pairs this article teaches.
     pub(crate) learned: Vec<(String, String)>,
     /// Folded tags, sorted, without repeats.
     pub(crate) tags: Vec<String>,
     /// Folded section.
     pub(crate) section: Option<String>,
+}
+
+/// One term of an article, ready to insert.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct PreparedTerm {
+    pub(crate) term: Interned,
+    /// 1 + ln(field-weighted tf).
+    pub(crate) weight: f32,
+    /// The word as the article first writes it (see [`WordIds`]).
+    pub(crate) surface: Interned,
+}
+
+/// A text as the index will store it: its id when the index's vocabulary has it already
+/// (looked up while analysing on every core, so that inserting, on one core, looks up only
+/// new words), or the text.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Interned {
+    Known(u32),
+    New(Box<str>),
+}
+
+/// The index's vocabularies, which articles are prepared against.
+#[derive(Clone, Copy)]
+pub(crate) struct Vocabularies<'v> {
+    pub(crate) terms: &'v Vocabulary,
+    pub(crate) surfaces: &'v Vocabulary,
 }
 
 /// Multiplier of an entity named in the title or lead, or supplied by the CMS.
@@ -84,18 +106,16 @@ fn sublinear(tf: f64) -> f32 {
     (if tf >= 1.0 { 1.0 + tf.ln() } else { tf }) as f32
 }
 
-/// Each term with its field-weighted count and its first surface (lower case, without an
-/// elided article), which explanations show instead of the stem, in order of first
-/// appearance; title, lead and body come split.
-pub(crate) fn term_counts(
+/// Each term of an article with its field-weighted count and its first surface, in order of
+/// first appearance; title, lead and body come split.
+fn count_terms(
+    session: &mut Session<'_>,
     article: &Article,
-    lang: Language,
     fields: &FieldWeights,
-    analyzer: &Analyzer,
     title: &[(usize, &str)],
     lead: Option<&[(usize, &str)]>,
     body: &[(usize, &str)],
-) -> Vec<(String, f64, String)> {
+) -> Vec<(WordIds, f64)> {
     let tags: Vec<Vec<(usize, &str)>> = article.tags.iter().map(|tag| split(tag)).collect();
     let parts = [
         (title, fields.title),
@@ -105,19 +125,85 @@ pub(crate) fn term_counts(
     .into_iter()
     .chain(tags.iter().map(|words| (words.as_slice(), fields.tags)))
     .filter(|(_, weight)| *weight > 0.0);
-    let words = parts.flat_map(|(words, weight)| words.iter().map(move |w| (w.1, weight)));
     // Counted by term id: a word costs no hashing of its term.
-    let mut position_of: HashMap<TermId, usize> = HashMap::new();
-    let mut terms: Vec<(String, f64, String)> = Vec::new();
-    analyzer.analyze_word_ids(words, |surface, weight, id, term| {
-        let i = *position_of.entry(id).or_insert_with(|| {
-            let first_surface = crate::analysis::without_elision(surface, lang).to_lowercase();
-            terms.push((term.to_owned(), 0.0, first_surface));
-            terms.len() - 1
-        });
-        terms[i].1 += weight;
-    });
+    let mut position_of: HashMap<TextId, usize> = HashMap::new();
+    let mut terms: Vec<(WordIds, f64)> = Vec::new();
+    for (words, weight) in parts {
+        for &(_, word) in words {
+            let Some(ids) = session.word(word) else { continue };
+            let i = *position_of.entry(ids.term).or_insert_with(|| {
+                terms.push((ids, 0.0));
+                terms.len() - 1
+            });
+            terms[i].1 += weight;
+        }
+    }
     terms
+}
+
+/// Each term with its field-weighted count and its first surface (lower case, without an
+/// elided article), which explanations show instead of the stem, in order of first
+/// appearance; title, lead and body come split.
+pub(crate) fn term_counts(
+    article: &Article,
+    fields: &FieldWeights,
+    analyzer: &Analyzer,
+    title: &[(usize, &str)],
+    lead: Option<&[(usize, &str)]>,
+    body: &[(usize, &str)],
+) -> Vec<(String, f64, String)> {
+    analyzer.session(|session| {
+        let counts = count_terms(session, article, fields, title, lead, body);
+        counts
+            .into_iter()
+            .map(|(ids, tf)| {
+                let text = |id| session.text(id).to_owned();
+                (text(ids.term), tf, text(ids.surface))
+            })
+            .collect()
+    })
+}
+
+/// `id`'s text as `vocabulary` knows it: its id there when it has one, noted in `slot` of the
+/// text's note for the next article (ids never change: a vocabulary only grows).
+fn interned(session: &mut Session<'_>, id: TextId, slot: usize, vocabulary: &Vocabulary) -> Interned {
+    let noted = session.note(id)[slot];
+    if noted != NO_NOTE[slot] {
+        debug_assert_eq!(vocabulary.text(noted), session.text(id));
+        return Interned::Known(noted);
+    }
+    let text = session.text(id);
+    match vocabulary.get(text) {
+        Some(found) => {
+            session.note(id)[slot] = found;
+            Interned::Known(found)
+        }
+        None => Interned::New(text.into()),
+    }
+}
+
+/// The article's terms, sorted by text, with the ids `known` has for them.
+fn prepared_terms(
+    article: &Article,
+    fields: &FieldWeights,
+    analyzer: &Analyzer,
+    title: &[(usize, &str)],
+    lead: Option<&[(usize, &str)]>,
+    body: &[(usize, &str)],
+    known: Vocabularies<'_>,
+) -> Vec<PreparedTerm> {
+    analyzer.session(|session| {
+        let mut counts = count_terms(session, article, fields, title, lead, body);
+        counts.sort_unstable_by(|a, b| session.text(a.0.term).cmp(session.text(b.0.term)));
+        counts
+            .into_iter()
+            .map(|(ids, tf)| PreparedTerm {
+                term: interned(session, ids.term, 0, known.terms),
+                weight: sublinear(tf),
+                surface: interned(session, ids.surface, 1, known.surfaces),
+            })
+            .collect()
+    })
 }
 
 pub(crate) fn prepare(
@@ -126,6 +212,7 @@ pub(crate) fn prepare(
     fields: &FieldWeights,
     analyzers: &Analyzers,
     aliases: &AliasTable,
+    known: Vocabularies<'_>,
 ) -> Prepared {
     let lang = language_of(&article, default_language);
     let analyzer = analyzers.get(lang);
@@ -134,12 +221,7 @@ pub(crate) fn prepare(
     let lead = article.lead.as_deref().map(split_pooled);
     let body = split_pooled(&article.body);
 
-    let counts = term_counts(&article, lang, fields, analyzer, &title, lead.as_deref(), &body);
-    let mut terms: Vec<(String, f32, String)> = counts
-        .into_iter()
-        .map(|(t, tf, surface)| (t, sublinear(tf), surface))
-        .collect();
-    terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let terms = prepared_terms(&article, fields, analyzer, &title, lead.as_deref(), &body, known);
 
     let mut entities: HashMap<String, (f32, String)> = HashMap::new();
     let add = |entities: &mut HashMap<String, (f32, String)>, key: String, multiplier: f32, name: &str| {
@@ -213,7 +295,6 @@ pub(crate) fn prepare(
     Prepared {
         article,
         lang,
-        known: Vec::new(),
         terms,
         entities,
         learned,
