@@ -718,28 +718,26 @@ impl Index {
         };
         let mut terms = Vec::with_capacity(p.terms.len());
         let mut surfaces = Vec::with_capacity(p.terms.len());
-        for PreparedTerm {
+        for &PreparedTerm {
             term,
             weight,
             surface,
         } in &p.terms
         {
+            let new_text = |i: u32| &*p.new_texts[i as usize];
             surfaces.push(match surface {
-                Interned::Known(id) => *id,
-                Interned::New(text) => self.surfaces.intern(text),
+                Interned::Known(id) => id,
+                Interned::New(i) => self.surfaces.intern(new_text(i)),
             });
             let id = match term {
-                Interned::Known(id) => *id,
-                Interned::New(text) => self.terms.intern(text),
+                Interned::Known(id) => id,
+                Interned::New(i) => self.terms.intern(new_text(i)),
             };
             if id as usize == self.term_postings.len() {
                 self.term_postings.push(Vec::new());
             }
-            self.term_postings[id as usize].push(Posting {
-                slot,
-                weight: *weight,
-            });
-            terms.push((id, *weight));
+            self.term_postings[id as usize].push(Posting { slot, weight });
+            terms.push((id, weight));
         }
         let mut entities = Vec::with_capacity(p.entities.len());
         for (key, weight, name) in p.entities {

@@ -3,6 +3,8 @@
 //! A pure function of the article and the configuration, so it can run on many threads
 //! before the index takes the results one by one.
 
+use std::cell::RefCell;
+
 use hashbrown::HashMap;
 
 use super::{FieldWeights, Vocabulary};
@@ -20,6 +22,8 @@ pub(crate) struct Prepared {
     /// The article's terms, sorted by their text: a fixed summation order makes scores
     /// identical however the index was built.
     pub(crate) terms: Vec<PreparedTerm>,
+    /// The texts of `terms` that the index's vocabularies did not have.
+    pub(crate) new_texts: Vec<Box<str>>,
     /// (key, weight multiplier, name as first written), sorted by key.
     pub(crate) entities: Vec<(String, f32, String)>,
     /// (long name key, acronym key) pairs this article teaches.
@@ -31,7 +35,7 @@ pub(crate) struct Prepared {
 }
 
 /// One term of an article, ready to insert.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct PreparedTerm {
     pub(crate) term: Interned,
     /// 1 + ln(field-weighted tf).
@@ -42,11 +46,12 @@ pub(crate) struct PreparedTerm {
 
 /// A text as the index will store it: its id when the index's vocabulary has it already
 /// (looked up while analysing on every core, so that inserting, on one core, looks up only
-/// new words), or the text.
-#[derive(Clone, Debug, PartialEq)]
+/// new words), or where it is in [`Prepared::new_texts`]. Ids, not strings: a batch of
+/// prepared articles takes a fifth of the memory, which the allocator must not fault in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Interned {
     Known(u32),
-    New(Box<str>),
+    New(u32),
 }
 
 /// The index's vocabularies, which articles are prepared against.
@@ -106,8 +111,43 @@ fn sublinear(tf: f64) -> f32 {
     (if tf >= 1.0 { 1.0 + tf.ln() } else { tf }) as f32
 }
 
+/// Where each term is in the list of the article being counted, by text id: an array read
+/// per word instead of a hash lookup.
+#[derive(Default)]
+struct Positions {
+    dense: Vec<u32>,
+    /// Ids from [`DENSE_IDS`] on: those of the words too long for the memo.
+    sparse: HashMap<TextId, u32>,
+}
+
+/// Text ids below this are placed in the array: 8 MB at most per thread.
+const DENSE_IDS: usize = 1 << 21;
+
+/// No position yet.
+const ABSENT: u32 = u32::MAX;
+
+impl Positions {
+    /// The slot of `id`'s position, `ABSENT` when the article has not had it yet.
+    fn slot(&mut self, id: TextId) -> &mut u32 {
+        let i = id as usize;
+        if i >= DENSE_IDS {
+            return self.sparse.entry(id).or_insert(ABSENT);
+        }
+        if i >= self.dense.len() {
+            self.dense.resize((i + 1).next_power_of_two(), ABSENT);
+        }
+        &mut self.dense[i]
+    }
+}
+
+thread_local! {
+    static POSITIONS: RefCell<Positions> = RefCell::new(Positions::default());
+    /// Buffers of term counts, kept between the articles a thread prepares.
+    static COUNTS: Pool<(WordIds, f64)> = const { Pool::new() };
+}
+
 /// Each term of an article with its field-weighted count and its first surface, in order of
-/// first appearance; title, lead and body come split.
+/// first appearance; title, lead and body come split. Give the list back to [`COUNTS`].
 fn count_terms(
     session: &mut Session<'_>,
     article: &Article,
@@ -125,19 +165,30 @@ fn count_terms(
     .into_iter()
     .chain(tags.iter().map(|words| (words.as_slice(), fields.tags)))
     .filter(|(_, weight)| *weight > 0.0);
-    // Counted by term id: a word costs no hashing of its term.
-    let mut position_of: HashMap<TextId, usize> = HashMap::new();
-    let mut terms: Vec<(WordIds, f64)> = Vec::new();
-    for (words, weight) in parts {
-        for &(_, word) in words {
-            let Some(ids) = session.word(word) else { continue };
-            let i = *position_of.entry(ids.term).or_insert_with(|| {
-                terms.push((ids, 0.0));
-                terms.len() - 1
-            });
-            terms[i].1 += weight;
+    let mut terms: Vec<(WordIds, f64)> = COUNTS.with(Pool::take);
+    POSITIONS.with(|positions| {
+        // A thread counts one article at a time; a nested call (none today) would count
+        // with positions of its own.
+        let mut borrowed = positions.try_borrow_mut();
+        let mut own = Positions::default();
+        let positions = borrowed.as_deref_mut().unwrap_or(&mut own);
+        for (words, weight) in parts {
+            for &(_, word) in words {
+                let Some(ids) = session.word(word) else { continue };
+                let slot = positions.slot(ids.term);
+                if *slot == ABSENT {
+                    *slot = u32::try_from(terms.len()).expect("fewer than 2^32 terms in an article");
+                    terms.push((ids, 0.0));
+                }
+                let i = *slot as usize;
+                terms[i].1 += weight;
+            }
         }
-    }
+        for (ids, _) in &terms {
+            *positions.slot(ids.term) = ABSENT;
+        }
+        positions.sparse.clear();
+    });
     terms
 }
 
@@ -154,19 +205,25 @@ pub(crate) fn term_counts(
 ) -> Vec<(String, f64, String)> {
     analyzer.session(|session| {
         let counts = count_terms(session, article, fields, title, lead, body);
-        counts
-            .into_iter()
-            .map(|(ids, tf)| {
-                let text = |id| session.text(id).to_owned();
-                (text(ids.term), tf, text(ids.surface))
-            })
-            .collect()
+        let text = |id| session.text(id).to_owned();
+        let terms = counts
+            .iter()
+            .map(|&(ids, tf)| (text(ids.term), tf, text(ids.surface)))
+            .collect();
+        COUNTS.with(|pool| pool.give(counts));
+        terms
     })
 }
 
 /// `id`'s text as `vocabulary` knows it: its id there when it has one, noted in `slot` of the
 /// text's note for the next article (ids never change: a vocabulary only grows).
-fn interned(session: &mut Session<'_>, id: TextId, slot: usize, vocabulary: &Vocabulary) -> Interned {
+fn interned(
+    session: &mut Session<'_>,
+    id: TextId,
+    slot: usize,
+    vocabulary: &Vocabulary,
+    new_texts: &mut Vec<Box<str>>,
+) -> Interned {
     let noted = session.note(id)[slot];
     if noted != NO_NOTE[slot] {
         debug_assert_eq!(vocabulary.text(noted), session.text(id));
@@ -178,7 +235,10 @@ fn interned(session: &mut Session<'_>, id: TextId, slot: usize, vocabulary: &Voc
             session.note(id)[slot] = found;
             Interned::Known(found)
         }
-        None => Interned::New(text.into()),
+        None => {
+            new_texts.push(text.into());
+            Interned::New(u32::try_from(new_texts.len() - 1).expect("fewer than 2^32 texts"))
+        }
     }
 }
 
@@ -191,18 +251,21 @@ fn prepared_terms(
     lead: Option<&[(usize, &str)]>,
     body: &[(usize, &str)],
     known: Vocabularies<'_>,
-) -> Vec<PreparedTerm> {
+) -> (Vec<PreparedTerm>, Vec<Box<str>>) {
     analyzer.session(|session| {
         let mut counts = count_terms(session, article, fields, title, lead, body);
         counts.sort_unstable_by(|a, b| session.text(a.0.term).cmp(session.text(b.0.term)));
-        counts
-            .into_iter()
-            .map(|(ids, tf)| PreparedTerm {
-                term: interned(session, ids.term, 0, known.terms),
+        let mut new_texts = Vec::new();
+        let terms = counts
+            .iter()
+            .map(|&(ids, tf)| PreparedTerm {
+                term: interned(session, ids.term, 0, known.terms, &mut new_texts),
                 weight: sublinear(tf),
-                surface: interned(session, ids.surface, 1, known.surfaces),
+                surface: interned(session, ids.surface, 1, known.surfaces, &mut new_texts),
             })
-            .collect()
+            .collect();
+        COUNTS.with(|pool| pool.give(counts));
+        (terms, new_texts)
     })
 }
 
@@ -221,7 +284,8 @@ pub(crate) fn prepare(
     let lead = article.lead.as_deref().map(split_pooled);
     let body = split_pooled(&article.body);
 
-    let terms = prepared_terms(&article, fields, analyzer, &title, lead.as_deref(), &body, known);
+    let (terms, new_texts) =
+        prepared_terms(&article, fields, analyzer, &title, lead.as_deref(), &body, known);
 
     let mut entities: HashMap<String, (f32, String)> = HashMap::new();
     let add = |entities: &mut HashMap<String, (f32, String)>, key: String, multiplier: f32, name: &str| {
@@ -296,9 +360,53 @@ pub(crate) fn prepare(
         article,
         lang,
         terms,
+        new_texts,
         entities,
         learned,
         tags,
         section,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Counts by field weight, words too long for the memo included, however many articles a
+    /// thread counts in a row (positions are reset between them).
+    #[test]
+    fn terms_are_counted_by_field_weight_in_order_of_first_appearance() {
+        let analyzer = Analyzer::for_language(Language::French);
+        let fields = FieldWeights::default();
+        let long = "x".repeat(60);
+        let mut article = Article::new(
+            "a",
+            format!("Rabat {long}"),
+            format!("{long} Rabat, {long} l'État."),
+        );
+        article.lead = Some("États".into());
+        article.tags = vec!["Rabat".into()];
+        for _ in 0..3 {
+            let counts = term_counts(
+                &article,
+                &fields,
+                &analyzer,
+                &split(&article.title),
+                article.lead.as_deref().map(split).as_deref(),
+                &split(&article.body),
+            );
+            let counts: Vec<(&str, f64, &str)> = counts
+                .iter()
+                .map(|(t, tf, s)| (t.as_str(), *tf, s.as_str()))
+                .collect();
+            assert_eq!(
+                counts,
+                [
+                    ("rabat", 3.0 + 1.0 + 2.0, "rabat"),
+                    (long.as_str(), 3.0 + 2.0, long.as_str()),
+                    ("etat", 2.0 + 1.0, "états"),
+                ]
+            );
+        }
     }
 }
