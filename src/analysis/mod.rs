@@ -112,6 +112,8 @@ struct Texts {
     texts: Vec<Box<str>>,
     /// What the caller noted of each of `texts` (see [`Session::note`]).
     notes: Vec<Note>,
+    /// The first bytes of each of `texts` (see [`Session::order`]).
+    orders: Vec<u64>,
     /// Ids of `texts`, hashed by their text, which is stored once.
     ids: HashTable<TextId>,
     hasher: DefaultHashBuilder,
@@ -154,11 +156,20 @@ impl Texts {
             .expect("fewer than 2^31 texts in one session");
         self.texts.push(text.into());
         self.notes.push(NO_NOTE);
+        self.orders.push(order_of(text));
         let (texts, hasher) = (&self.texts, &self.hasher);
         self.ids
             .insert_unique(hash, id, |&id| hasher.hash_one(&*texts[id as usize]));
         id
     }
+}
+
+/// See [`Session::order`].
+fn order_of(text: &str) -> u64 {
+    let mut first = [0; 8];
+    let n = text.len().min(8);
+    first[..n].copy_from_slice(&text.as_bytes()[..n]);
+    u64::from_be_bytes(first)
 }
 
 /// An analyzer's memory of words for the length of one [`Analyzer::session`].
@@ -201,6 +212,18 @@ impl Session<'_> {
             self.known.as_ref().map(|known| &*known.texts[id as usize])
         } else {
             self.call_only.texts.get((id & !CALL_ONLY) as usize).map(|t| &**t)
+        }
+        .expect("an id this session gave")
+    }
+
+    /// The first eight bytes of a text (zero-padded) as an integer: two texts of different
+    /// orders are in the order of their integers, so that sorting compares integers and reads
+    /// the texts only on a tie.
+    pub(crate) fn order(&self, id: TextId) -> u64 {
+        if id & CALL_ONLY == 0 {
+            self.known.as_ref().map(|known| known.orders[id as usize])
+        } else {
+            self.call_only.orders.get((id & !CALL_ONLY) as usize).copied()
         }
         .expect("an id this session gave")
     }
@@ -494,6 +517,15 @@ mod tests {
         let words = Analyzer::builder(Language::French).filter(Lowercase).build();
         assert_eq!(words.terms("Italie"), ["italie"]);
         assert_eq!(fr.terms("Italie"), ["ital"]);
+    }
+
+    proptest::proptest! {
+        /// Orders, ties broken by the texts, sort texts as the texts themselves do.
+        #[test]
+        fn orders_sort_texts_as_their_bytes(a in "[a\\x00é]{0,10}", b in "[a\\x00é]{0,10}") {
+            let by_order = order_of(&a).cmp(&order_of(&b)).then_with(|| a.cmp(&b));
+            proptest::prop_assert_eq!(by_order, a.cmp(&b));
+        }
     }
 
     #[test]

@@ -143,7 +143,17 @@ impl Positions {
 thread_local! {
     static POSITIONS: RefCell<Positions> = RefCell::new(Positions::default());
     /// Buffers of term counts, kept between the articles a thread prepares.
-    static COUNTS: Pool<(WordIds, f64)> = const { Pool::new() };
+    static COUNTS: Pool<Count> = const { Pool::new() };
+}
+
+/// A term of an article, counted.
+#[derive(Clone, Copy)]
+struct Count {
+    /// The term's [`Session::order`], for sorting.
+    order: u64,
+    ids: WordIds,
+    /// Field-weighted count.
+    tf: f64,
 }
 
 /// Each term of an article with its field-weighted count and its first surface, in order of
@@ -155,7 +165,7 @@ fn count_terms(
     title: &[(usize, &str)],
     lead: Option<&[(usize, &str)]>,
     body: &[(usize, &str)],
-) -> Vec<(WordIds, f64)> {
+) -> Vec<Count> {
     let tags: Vec<Vec<(usize, &str)>> = article.tags.iter().map(|tag| split(tag)).collect();
     let parts = [
         (title, fields.title),
@@ -165,7 +175,7 @@ fn count_terms(
     .into_iter()
     .chain(tags.iter().map(|words| (words.as_slice(), fields.tags)))
     .filter(|(_, weight)| *weight > 0.0);
-    let mut terms: Vec<(WordIds, f64)> = COUNTS.with(Pool::take);
+    let mut terms: Vec<Count> = COUNTS.with(Pool::take);
     POSITIONS.with(|positions| {
         // A thread counts one article at a time; a nested call (none today) would count
         // with positions of its own.
@@ -178,14 +188,15 @@ fn count_terms(
                 let slot = positions.slot(ids.term);
                 if *slot == ABSENT {
                     *slot = u32::try_from(terms.len()).expect("fewer than 2^32 terms in an article");
-                    terms.push((ids, 0.0));
+                    let order = session.order(ids.term);
+                    terms.push(Count { order, ids, tf: 0.0 });
                 }
                 let i = *slot as usize;
-                terms[i].1 += weight;
+                terms[i].tf += weight;
             }
         }
-        for (ids, _) in &terms {
-            *positions.slot(ids.term) = ABSENT;
+        for count in &terms {
+            *positions.slot(count.ids.term) = ABSENT;
         }
         positions.sparse.clear();
     });
@@ -208,7 +219,7 @@ pub(crate) fn term_counts(
         let text = |id| session.text(id).to_owned();
         let terms = counts
             .iter()
-            .map(|&(ids, tf)| (text(ids.term), tf, text(ids.surface)))
+            .map(|&Count { ids, tf, .. }| (text(ids.term), tf, text(ids.surface)))
             .collect();
         COUNTS.with(|pool| pool.give(counts));
         terms
@@ -254,11 +265,13 @@ fn prepared_terms(
 ) -> (Vec<PreparedTerm>, Vec<Box<str>>) {
     analyzer.session(|session| {
         let mut counts = count_terms(session, article, fields, title, lead, body);
-        counts.sort_unstable_by(|a, b| session.text(a.0.term).cmp(session.text(b.0.term)));
+        counts.sort_unstable_by(|a, b| {
+            (a.order.cmp(&b.order)).then_with(|| session.text(a.ids.term).cmp(session.text(b.ids.term)))
+        });
         let mut new_texts = Vec::new();
         let terms = counts
             .iter()
-            .map(|&(ids, tf)| PreparedTerm {
+            .map(|&Count { ids, tf, .. }| PreparedTerm {
                 term: interned(session, ids.term, 0, known.terms, &mut new_texts),
                 weight: sublinear(tf),
                 surface: interned(session, ids.surface, 1, known.surfaces, &mut new_texts),
