@@ -245,10 +245,22 @@ impl Session<'_> {
 /// A remembered word, stored in the table itself: comparing it reads no other memory, where a
 /// boxed word cost a cache miss on most lookups. Its bytes are packed in integers, zero-padded,
 /// so that comparing is a few integer comparisons instead of a call to `memcmp`.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Eq)]
 struct WordKey {
     len: u8,
     packed: [u64; MEMO_WORD_BYTES / 8],
+}
+
+impl PartialEq for WordKey {
+    /// The integers holding the word's bytes only, as [`WordKey::hash`]: most words fit in
+    /// one or two, and comparing all six was a call to `memcmp` on every lookup.
+    fn eq(&self, other: &Self) -> bool {
+        self.len == other.len
+            && self.packed[..usize::from(self.len).div_ceil(8)]
+                .iter()
+                .zip(&other.packed)
+                .all(|(a, b)| a == b)
+    }
 }
 
 impl std::hash::Hash for WordKey {

@@ -1,7 +1,5 @@
 //! Finding names in text: capitalised runs, acronyms, « quoted » names, alias phrases.
 
-use std::borrow::Cow;
-
 use hashbrown::HashSet;
 
 use super::{AliasTable, key};
@@ -36,7 +34,10 @@ const PARTICLES: &[&str] = &[
 thread_local! {
     /// The extractor's buffers, kept between the texts a thread reads.
     static WORDS: Pool<Word<'static>> = const { Pool::new() };
-    static KEYS: Pool<Cow<'static, str>> = const { Pool::new() };
+    static KEYS: Pool<&'static str> = const { Pool::new() };
+    static KEY_RANGES: Pool<(usize, usize)> = const { Pool::new() };
+    /// The keys of one text's words, end to end (see [`extract_segmented`]).
+    static KEY_TEXT: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
     static COVERED: Pool<bool> = const { Pool::new() };
 }
 
@@ -150,23 +151,41 @@ fn is_own_key(word: &str) -> bool {
         .all(|b| b.is_ascii() && !b.is_ascii_uppercase() && !char::from(b).is_whitespace() && b != b'-')
 }
 
-/// The [`key`] of one word, borrowed when the word is its own key (ASCII, lower case): most
-/// words of a text, which then cost no allocation.
-fn word_key(word: &str) -> Cow<'_, str> {
-    if is_own_key(word) {
-        Cow::Borrowed(word)
-    } else {
-        Cow::Owned(key(word))
-    }
-}
-
-/// [`word_key`], written into `buffer` when it is not the word itself.
+/// The [`key`] of one word: the word itself when it is its own key (ASCII, lower case), as
+/// most words of a text are, else written into `buffer`.
 fn word_key_into<'a>(word: &'a str, buffer: &'a mut String) -> &'a str {
     if is_own_key(word) {
         word
     } else {
         super::key_into(word, buffer);
         buffer
+    }
+}
+
+/// Longer key buffers are not kept between texts.
+const KEY_TEXT_BYTES: usize = 1 << 20;
+
+/// Which keys a set may hold, by their length and first and last bytes: most words of a text
+/// are let through by none of the few keys looked for, and cost no hashing.
+#[derive(Default)]
+struct KeyFilter([u64; 8]);
+
+impl KeyFilter {
+    fn bit(key: &str) -> usize {
+        let bytes = key.as_bytes();
+        let (first, last) = (bytes.first().copied(), bytes.last().copied());
+        (usize::from(first.unwrap_or(0)) * 31 + usize::from(last.unwrap_or(0)) * 7 + bytes.len()) % 512
+    }
+
+    fn insert(&mut self, key: &str) {
+        let bit = KeyFilter::bit(key);
+        self.0[bit / 64] |= 1 << (bit % 64);
+    }
+
+    /// `false` only for a key that was never inserted.
+    fn may_contain(&self, key: &str) -> bool {
+        let bit = KeyFilter::bit(key);
+        self.0[bit / 64] & (1 << (bit % 64)) != 0
     }
 }
 
@@ -195,19 +214,25 @@ pub(crate) fn extract_segmented<'t>(
     // Keys of the words that need one: capitalised words, and every word when the alias table
     // has phrases to look for. The others get "" and are never read.
     let every_key = aliases.has_phrases();
-    let mut folded: Vec<Cow<'_, str>> = KEYS.with(Pool::take);
-    folded.extend(words.iter().map(|w| {
+    // The keys, end to end in one buffer instead of a string each.
+    let mut key_text = KEY_TEXT.with(|kept| kept.take());
+    let mut ranges: Vec<(usize, usize)> = KEY_RANGES.with(Pool::take);
+    let mut buffer = String::new();
+    for w in &words {
+        let start = key_text.len();
         if every_key || w.capitalised {
-            word_key(w.main_text())
-        } else {
-            Cow::Borrowed("")
+            key_text.push_str(word_key_into(w.main_text(), &mut buffer));
         }
-    }));
+        ranges.push((start, key_text.len()));
+    }
+    let mut folded: Vec<&str> = KEYS.with(Pool::take);
+    folded.extend(ranges.iter().map(|&(start, end)| &key_text[start..end]));
+    KEY_RANGES.with(|pool| pool.give(ranges));
     // Words seen capitalised where capitals mean a name (not at a sentence start), and the
     // other capitalised words also seen in lower case: they tell a name at a sentence start
     // from an ordinary word.
     let mut capitalised_inside: HashSet<&str> = HashSet::new();
-    for (w, key) in words.iter().zip(&folded) {
+    for (w, &key) in words.iter().zip(&folded) {
         if w.capitalised && !w.sentence_start {
             capitalised_inside.insert(key);
         }
@@ -215,13 +240,14 @@ pub(crate) fn extract_segmented<'t>(
     let wanted: HashSet<&str> = words
         .iter()
         .zip(&folded)
-        .filter(|(w, key)| w.capitalised && !capitalised_inside.contains(key.as_ref()))
-        .map(|(_, key)| key.as_ref())
+        .filter(|(w, key)| w.capitalised && !capitalised_inside.contains(*key))
+        .map(|(_, &key)| key)
         .collect();
     let mut seen_in_lower_case: HashSet<&str> = HashSet::new();
     if !wanted.is_empty() {
-        let mut buffer = String::new();
-        for (w, stored_key) in words.iter().zip(&folded) {
+        let mut filter = KeyFilter::default();
+        wanted.iter().for_each(|key| filter.insert(key));
+        for (w, &stored_key) in words.iter().zip(&folded) {
             if w.capitalised {
                 continue;
             }
@@ -230,7 +256,9 @@ pub(crate) fn extract_segmented<'t>(
             } else {
                 word_key_into(w.main_text(), &mut buffer)
             };
-            if let Some(&found) = wanted.get(key) {
+            if filter.may_contain(key)
+                && let Some(&found) = wanted.get(key)
+            {
                 seen_in_lower_case.insert(found);
             }
         }
@@ -275,7 +303,7 @@ pub(crate) fn extract_segmented<'t>(
         // elsewhere in the text ("Créée en 2014").
         let mut first = i;
         while first < end_run && {
-            let folded = folded[first].as_ref();
+            let folded = folded[first];
             let lower = words[first].main_text().to_lowercase();
             let stop_word = stop.contains(&lower) && !words[first].acronym;
             let ordinary = || {
@@ -309,6 +337,10 @@ pub(crate) fn extract_segmented<'t>(
     // These sets borrow the keys, which go back to the pool.
     drop((capitalised_inside, wanted, seen_in_lower_case));
     KEYS.with(|pool| pool.give(folded));
+    key_text.clear();
+    if key_text.capacity() <= KEY_TEXT_BYTES {
+        KEY_TEXT.with(|kept| kept.replace(key_text));
+    }
     WORDS.with(|pool| pool.give(words));
     COVERED.with(|pool| pool.give(covered));
     out
@@ -391,7 +423,7 @@ fn quoted_names(
 fn alias_phrases(
     text: &str,
     words: &[Word<'_>],
-    folded: &[Cow<'_, str>],
+    folded: &[&str],
     covered: &mut [bool],
     aliases: &AliasTable,
     out: &mut Extraction,
@@ -401,7 +433,7 @@ fn alias_phrases(
     }
     let mut i = 0;
     while i < words.len() {
-        let matched = aliases.phrases_starting_with(&folded[i]).iter().find(|phrase| {
+        let matched = aliases.phrases_starting_with(folded[i]).iter().find(|phrase| {
             i + phrase.len() <= words.len()
                 && phrase.iter().zip(&folded[i..]).all(|(p, w)| p == w)
                 && (i + 1..i + phrase.len()).all(|j| words[j].joined)
@@ -431,6 +463,35 @@ mod tests {
             .collect()
     }
 
+    proptest::proptest! {
+        #[test]
+        fn a_key_filter_lets_through_every_key_inserted(keys in proptest::collection::vec(".{0,12}", 0..40)) {
+            let mut filter = KeyFilter::default();
+            keys.iter().for_each(|key| filter.insert(key));
+            proptest::prop_assert!(keys.iter().all(|key| filter.may_contain(key)));
+        }
+    }
+
+    #[test]
+    fn a_key_filter_of_few_keys_stops_most_others() {
+        let mut filter = KeyFilter::default();
+        ["maroc", "rome", "selon", "le"]
+            .iter()
+            .for_each(|key| filter.insert(key));
+        let words = [
+            "ministre",
+            "reçoit",
+            "coalition",
+            "contre",
+            "réunit",
+            "travaux",
+            "parlé",
+            "reste",
+            "utile",
+        ];
+        assert!(words.iter().filter(|w| filter.may_contain(w)).count() <= 1);
+    }
+
     #[test]
     fn a_word_borrowed_as_its_own_key_is_its_key() {
         for word in [
@@ -445,9 +506,8 @@ mod tests {
             "x",
             "a\u{b}b",
         ] {
-            assert_eq!(word_key(word), key(word), "{word}");
+            assert_eq!(word_key_into(word, &mut String::new()), key(word), "{word}");
         }
-        assert!(matches!(word_key("rome"), Cow::Borrowed(_)));
     }
 
     #[test]
