@@ -245,3 +245,34 @@ fn add_many_gives_the_index_that_add_gives_and_stops_at_the_first_bad_article() 
     assert_eq!(batched.len(), 2_100);
     assert!(!batched.contains(&articles[2_100].id));
 }
+
+/// A bulk build inserts one chunk of a batch while it analyses the next: ids repeated within
+/// a chunk, across chunks and across batches still replace the earlier article, giving the
+/// index that upserting one article at a time gives.
+#[test]
+fn a_bulk_build_with_repeated_ids_gives_the_index_of_upserts_one_by_one() {
+    let articles: Vec<Article> = connexe::synth::Generator::new(11)
+        .take(2_600)
+        .enumerate()
+        .map(|(i, mut a)| {
+            // Every id comes back: 300 articles later (the next chunk), and 2,100 later (the
+            // next batch); some twice within a few articles.
+            a.id = format!(
+                "a{}",
+                if i % 97 == 5 {
+                    i - 3
+                } else {
+                    i % 300 + (i / 2_100) * 7
+                }
+            );
+            a
+        })
+        .collect();
+    let mut one_by_one = Index::default();
+    for a in &articles {
+        one_by_one.upsert(a.clone()).unwrap();
+    }
+    let built = Index::build(IndexConfig::default(), Default::default(), articles).unwrap();
+    assert_eq!(built.len(), one_by_one.len());
+    assert_eq!(file_bytes(&built), file_bytes(&one_by_one));
+}

@@ -238,6 +238,145 @@ impl IndexConfig {
 /// bounds the memory of analysed-but-unindexed articles.
 const BATCH: usize = 2048;
 
+/// How many articles of a batch are inserted while the next as many are analysed: small
+/// enough that the last chunk of a batch, inserted alone, costs little.
+const PIPELINE_CHUNK: usize = 256;
+
+/// What preparing an article reads of the index.
+#[derive(Clone, Copy)]
+struct Preparer<'i> {
+    config: &'i IndexConfig,
+    aliases: &'i AliasTable,
+    analyzers: &'i Analyzers,
+    terms: &'i Vocabulary,
+    surfaces: &'i Vocabulary,
+}
+
+impl Preparer<'_> {
+    fn prepare(&self, article: Article) -> Prepared {
+        prepare::prepare(
+            article,
+            self.config.default_language,
+            &self.config.fields,
+            self.analyzers,
+            self.aliases,
+            prepare::Vocabularies {
+                terms: self.terms,
+                surfaces: self.surfaces,
+            },
+        )
+    }
+}
+
+/// A prepared article with the ids of its terms: what [`Contents::insert`] takes.
+struct Resolved {
+    prepared: Prepared,
+    /// (term id, sublinear tf), in term text order.
+    terms: Vec<(u32, f32)>,
+    /// The surface id of each of `terms`.
+    surfaces: Vec<u32>,
+}
+
+/// What inserting and removing articles change in the index, borrowed apart from what
+/// preparing one reads, so that the two can run at once.
+struct Contents<'i> {
+    docs: &'i mut Vec<Option<Doc>>,
+    free: &'i mut Vec<u32>,
+    slots: &'i mut HashMap<String, u32>,
+    term_postings: &'i mut Vec<Vec<Posting>>,
+    entities: &'i mut Vocabulary,
+    entity_postings: &'i mut Vec<Vec<Posting>>,
+    learned: &'i mut HashMap<(u32, u32), u32>,
+    derived: &'i mut OnceLock<Derived>,
+}
+
+impl Contents<'_> {
+    /// Inserts the article, replacing the one of the same id.
+    fn upsert(&mut self, r: Resolved) {
+        if self.slots.contains_key(&r.prepared.article.id) {
+            self.remove(&r.prepared.article.id).expect("a contained id");
+        }
+        self.insert(r);
+    }
+
+    fn insert(&mut self, r: Resolved) {
+        let Resolved {
+            prepared: p,
+            terms,
+            surfaces,
+        } = r;
+        let slot = match self.free.pop() {
+            Some(slot) => slot,
+            None => {
+                self.docs.push(None);
+                u32::try_from(self.docs.len() - 1).expect("fewer than 2^32 articles")
+            }
+        };
+        for &(id, weight) in &terms {
+            if id as usize >= self.term_postings.len() {
+                self.term_postings.resize_with(id as usize + 1, Vec::new);
+            }
+            self.term_postings[id as usize].push(Posting { slot, weight });
+        }
+        let mut entities = Vec::with_capacity(p.entities.len());
+        for (key, weight, name) in p.entities {
+            let id = self.intern_entity(&key);
+            self.entity_postings[id as usize].push(Posting { slot, weight });
+            entities.push((id, weight, name.into_boxed_str()));
+        }
+        let mut learned = Vec::with_capacity(p.learned.len());
+        for (long, short) in &p.learned {
+            let pair = (self.intern_entity(long), self.intern_entity(short));
+            *self.learned.entry(pair).or_insert(0) += 1;
+            learned.push(pair);
+        }
+        self.slots.insert(p.article.id.clone(), slot);
+        self.docs[slot as usize] = Some(Doc {
+            article: p.article,
+            lang: p.lang,
+            terms,
+            surfaces,
+            entities,
+            learned,
+            tags: p.tags,
+            section: p.section,
+        });
+        *self.derived = OnceLock::new();
+    }
+
+    fn intern_entity(&mut self, key: &str) -> u32 {
+        let id = self.entities.intern(key);
+        if id as usize == self.entity_postings.len() {
+            self.entity_postings.push(Vec::new());
+        }
+        id
+    }
+
+    fn remove(&mut self, id: &str) -> Result<Article> {
+        let slot = self.slots.remove(id).ok_or_else(|| Error::unknown_id(id))?;
+        let doc = self.docs[slot as usize]
+            .take()
+            .expect("a mapped slot holds a document");
+        for &(term, _) in &doc.terms {
+            self.term_postings[term as usize].retain(|p| p.slot != slot);
+        }
+        for (entity, _, _) in &doc.entities {
+            self.entity_postings[*entity as usize].retain(|p| p.slot != slot);
+        }
+        for pair in &doc.learned {
+            if let Some(count) = self.learned.get_mut(pair) {
+                *count -= 1;
+                if *count == 0 {
+                    self.learned.remove(pair);
+                }
+            }
+        }
+        self.free.push(slot);
+        *self.derived = OnceLock::new();
+        Ok(doc.article)
+    }
+}
+
 /// Sizes of an index ([`Index::stats`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct IndexStats {
@@ -431,15 +570,30 @@ impl Index {
         Ok(())
     }
 
-    /// Upserts checked articles in order, analysing them on all cores first.
+    /// Upserts checked articles in order, analysing them on all cores first: a chunk of them
+    /// is inserted (on one core) while the next chunk is analysed (on the others).
     fn upsert_batch(&mut self, articles: Vec<Article>) {
         use rayon::prelude::*;
-        let prepared: Vec<Prepared> = articles.into_par_iter().map(|a| self.prepare(a)).collect();
-        for p in prepared {
-            if self.contains(&p.article.id) {
-                self.remove(&p.article.id).expect("a contained id");
+        let mut articles = articles.into_iter();
+        let mut ready: Vec<Resolved> = Vec::new();
+        loop {
+            let chunk: Vec<Article> = articles.by_ref().take(PIPELINE_CHUNK).collect();
+            if chunk.is_empty() && ready.is_empty() {
+                return;
             }
-            self.insert(p);
+            let (preparer, mut contents) = self.split();
+            let (prepared, ()) = rayon::join(
+                || {
+                    chunk
+                        .into_par_iter()
+                        .map(|a| preparer.prepare(a))
+                        .collect::<Vec<_>>()
+                },
+                || ready.drain(..).for_each(|r| contents.upsert(r)),
+            );
+            // Interned in article order, before the next chunk is prepared: the same ids as
+            // inserting one article at a time.
+            ready = prepared.into_iter().map(|p| self.resolve(p)).collect();
         }
     }
 
@@ -671,51 +825,63 @@ impl Index {
     /// # Errors
     /// [`ErrorKind::UnknownId`](crate::ErrorKind::UnknownId) when no article has that id.
     pub fn remove(&mut self, id: &str) -> Result<Article> {
-        let slot = self.slots.remove(id).ok_or_else(|| Error::unknown_id(id))?;
-        let doc = self.docs[slot as usize]
-            .take()
-            .expect("a mapped slot holds a document");
-        for &(term, _) in &doc.terms {
-            self.term_postings[term as usize].retain(|p| p.slot != slot);
-        }
-        for (entity, _, _) in &doc.entities {
-            self.entity_postings[*entity as usize].retain(|p| p.slot != slot);
-        }
-        for pair in &doc.learned {
-            if let Some(count) = self.learned.get_mut(pair) {
-                *count -= 1;
-                if *count == 0 {
-                    self.learned.remove(pair);
-                }
-            }
-        }
-        self.free.push(slot);
-        self.derived = OnceLock::new();
-        Ok(doc.article)
+        self.split().1.remove(id)
     }
 
     fn prepare(&self, article: Article) -> Prepared {
-        prepare::prepare(
-            article,
-            self.config.default_language,
-            &self.config.fields,
-            &self.analyzers,
-            &self.aliases,
-            prepare::Vocabularies {
-                terms: &self.terms,
-                surfaces: &self.surfaces,
-            },
-        )
+        self.preparer().prepare(article)
     }
 
-    fn insert(&mut self, p: Prepared) {
-        let slot = match self.free.pop() {
-            Some(slot) => slot,
-            None => {
-                self.docs.push(None);
-                u32::try_from(self.docs.len() - 1).expect("fewer than 2^32 articles")
-            }
+    /// What preparing an article reads.
+    fn preparer(&self) -> Preparer<'_> {
+        Preparer {
+            config: &self.config,
+            aliases: &self.aliases,
+            analyzers: &self.analyzers,
+            terms: &self.terms,
+            surfaces: &self.surfaces,
+        }
+    }
+
+    /// What preparing an article reads, and apart from it what inserting one changes.
+    fn split(&mut self) -> (Preparer<'_>, Contents<'_>) {
+        let Index {
+            config,
+            aliases,
+            analyzers,
+            terms,
+            surfaces,
+            docs,
+            free,
+            slots,
+            term_postings,
+            entities,
+            entity_postings,
+            learned,
+            derived,
+        } = self;
+        let preparer = Preparer {
+            config,
+            aliases,
+            analyzers,
+            terms,
+            surfaces,
         };
+        let contents = Contents {
+            docs,
+            free,
+            slots,
+            term_postings,
+            entities,
+            entity_postings,
+            learned,
+            derived,
+        };
+        (preparer, contents)
+    }
+
+    /// The ids of a prepared article's terms and surfaces, new texts interned.
+    fn resolve(&mut self, p: Prepared) -> Resolved {
         let mut terms = Vec::with_capacity(p.terms.len());
         let mut surfaces = Vec::with_capacity(p.terms.len());
         for &PreparedTerm {
@@ -733,44 +899,18 @@ impl Index {
                 Interned::Known(id) => id,
                 Interned::New(i) => self.terms.intern(new_text(i)),
             };
-            if id as usize == self.term_postings.len() {
-                self.term_postings.push(Vec::new());
-            }
-            self.term_postings[id as usize].push(Posting { slot, weight });
             terms.push((id, weight));
         }
-        let mut entities = Vec::with_capacity(p.entities.len());
-        for (key, weight, name) in p.entities {
-            let id = self.intern_entity(&key);
-            self.entity_postings[id as usize].push(Posting { slot, weight });
-            entities.push((id, weight, name.into_boxed_str()));
-        }
-        let mut learned = Vec::with_capacity(p.learned.len());
-        for (long, short) in &p.learned {
-            let pair = (self.intern_entity(long), self.intern_entity(short));
-            *self.learned.entry(pair).or_insert(0) += 1;
-            learned.push(pair);
-        }
-        self.slots.insert(p.article.id.clone(), slot);
-        self.docs[slot as usize] = Some(Doc {
-            article: p.article,
-            lang: p.lang,
+        Resolved {
+            prepared: p,
             terms,
             surfaces,
-            entities,
-            learned,
-            tags: p.tags,
-            section: p.section,
-        });
-        self.derived = OnceLock::new();
+        }
     }
 
-    fn intern_entity(&mut self, key: &str) -> u32 {
-        let id = self.entities.intern(key);
-        if id as usize == self.entity_postings.len() {
-            self.entity_postings.push(Vec::new());
-        }
-        id
+    fn insert(&mut self, p: Prepared) {
+        let resolved = self.resolve(p);
+        self.split().1.insert(resolved);
     }
 
     fn doc(&self, slot: u32) -> &Doc {
