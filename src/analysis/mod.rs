@@ -83,9 +83,9 @@ static NEXT_ANALYZER: AtomicU64 = AtomicU64::new(0);
 
 /// How many words a thread remembers before it forgets them all: the words of a language's
 /// news with their inflections and names (2^16 was too few for 100k articles: forgetting and
-/// analysing again cost 15 % of a build). A remembered word takes 64 bytes of its table, and
-/// its term and surface (often one text) at most 64 bytes each with their notes: some 50 MB
-/// at most, or twice that while one session of as many new words runs.
+/// analysing again cost 15 % of a build). A remembered word takes at most 72 bytes of its
+/// table, and its term and surface (often one text) at most 64 bytes each with their notes:
+/// some 50 MB at most, or twice that while one session of as many new words runs.
 const MEMO_WORDS: usize = 1 << 18;
 
 /// Longer words are analysed every time, never remembered: they are rare, and a hostile text
@@ -108,7 +108,7 @@ struct Memo {
 #[derive(Default)]
 struct Texts {
     /// Remembered words (none in the texts that a session keeps to itself).
-    words: HashMap<WordKey, Option<WordIds>>,
+    words: Words,
     texts: Vec<Box<str>>,
     /// What the caller noted of each of `texts` (see [`Session::note`]).
     notes: Vec<Note>,
@@ -187,10 +187,9 @@ impl Session<'_> {
     /// The term and surface of `word`, or `None` when the pipeline drops it.
     pub(crate) fn word(&mut self, word: &str) -> Option<WordIds> {
         let analyzer = self.analyzer;
-        let key = self.known.as_ref().and_then(|_| WordKey::new(word));
-        match (key, self.known.as_deref_mut(), self.remembered.as_deref_mut()) {
-            (Some(key), Some(known), Some(remembered)) => {
-                if let Some(&ids) = known.words.get(&key) {
+        match (self.known.as_deref_mut(), self.remembered.as_deref_mut()) {
+            (Some(known), Some(remembered)) if word.len() <= MEMO_WORD_BYTES => {
+                if let Some(ids) = known.words.get(word) {
                     return ids;
                 }
                 let ids = analyzer.word_ids(word, |text| known.intern(text));
@@ -198,7 +197,7 @@ impl Session<'_> {
                 if known.words.len() >= MEMO_WORDS {
                     known.words.clear();
                 }
-                known.words.insert(key, ids);
+                known.words.insert(word, ids);
                 *remembered += 1;
                 ids
             }
@@ -242,7 +241,89 @@ impl Session<'_> {
     }
 }
 
-/// A remembered word, stored in the table itself: comparing it reads no other memory, where a
+/// Remembered words with their term and surface. Those of up to [`SHORT_WORD_BYTES`], nearly
+/// all, have a table of 24-byte entries: a lookup is bound by reading its entry from memory,
+/// and entries sized for the longest words (72 bytes) missed the cache three times as often.
+#[derive(Default)]
+struct Words {
+    short: HashMap<ShortKey, u64>,
+    long: HashMap<WordKey, Option<WordIds>>,
+}
+
+/// Words of at most this many bytes are [`ShortKey`]s.
+const SHORT_WORD_BYTES: usize = 15;
+
+impl Words {
+    /// The remembered ids of `word` (`Some(None)` for a word the pipeline drops).
+    fn get(&self, word: &str) -> Option<Option<WordIds>> {
+        match ShortKey::new(word) {
+            Some(key) => self.short.get(&key).map(|&packed| unpack(packed)),
+            None => self.long.get(&WordKey::new(word)?).copied(),
+        }
+    }
+
+    /// Remembers `word`, of at most [`MEMO_WORD_BYTES`].
+    fn insert(&mut self, word: &str, ids: Option<WordIds>) {
+        if let Some(key) = ShortKey::new(word) {
+            self.short.insert(key, pack(ids));
+        } else if let Some(key) = WordKey::new(word) {
+            self.long.insert(key, ids);
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.short.len() + self.long.len()
+    }
+
+    fn clear(&mut self) {
+        self.short.clear();
+        self.long.clear();
+    }
+}
+
+/// `ids` in one integer, `u64::MAX` for none (text ids are below 2^31).
+fn pack(ids: Option<WordIds>) -> u64 {
+    ids.map_or(u64::MAX, |ids| {
+        u64::from(ids.term) | (u64::from(ids.surface) << 32)
+    })
+}
+
+fn unpack(packed: u64) -> Option<WordIds> {
+    (packed != u64::MAX).then_some(WordIds {
+        term: packed as u32,
+        surface: (packed >> 32) as u32,
+    })
+}
+
+/// A word of at most [`SHORT_WORD_BYTES`]: its bytes zero-padded, then its length, in two
+/// integers that compare and hash as such.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct ShortKey([u64; 2]);
+
+impl std::hash::Hash for ShortKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(self.0[0]);
+        state.write_u64(self.0[1]);
+    }
+}
+
+impl ShortKey {
+    fn new(word: &str) -> Option<ShortKey> {
+        let mut bytes = [0; 16];
+        bytes
+            .get_mut(..word.len())
+            .filter(|_| word.len() <= SHORT_WORD_BYTES)?
+            .copy_from_slice(word.as_bytes());
+        bytes[15] = u8::try_from(word.len()).ok()?;
+        let (low, high) = bytes.split_at(8);
+        Some(ShortKey([
+            u64::from_ne_bytes(low.try_into().expect("8 bytes")),
+            u64::from_ne_bytes(high.try_into().expect("8 bytes")),
+        ]))
+    }
+}
+
+/// A remembered word too long for a [`ShortKey`], stored in the table itself: comparing it reads no other memory, where a
 /// boxed word cost a cache miss on most lookups. Its bytes are packed in integers, zero-padded,
 /// so that comparing is a few integer comparisons instead of a call to `memcmp`.
 #[derive(Clone, Copy, Eq)]
@@ -538,6 +619,44 @@ mod tests {
             let by_order = order_of(&a).cmp(&order_of(&b)).then_with(|| a.cmp(&b));
             proptest::prop_assert_eq!(by_order, a.cmp(&b));
         }
+    }
+
+    #[test]
+    fn remembered_words_of_every_length_keep_apart() {
+        let mut words = Words::default();
+        let fifteen = "é".repeat(7) + "a";
+        let sixteen = "é".repeat(8);
+        let longest = "a".repeat(MEMO_WORD_BYTES);
+        let kept = ["a", "a\0", "\0a", "ab", &fifteen, &sixteen, &longest];
+        for (i, word) in kept.iter().enumerate() {
+            let i = u32::try_from(i).unwrap();
+            words.insert(
+                word,
+                Some(WordIds {
+                    term: i,
+                    surface: i + 10,
+                }),
+            );
+        }
+        words.insert("le", None);
+        words.insert(&"a".repeat(MEMO_WORD_BYTES + 1), None);
+        assert_eq!(words.len(), kept.len() + 1, "the overlong word is not remembered");
+        for (i, word) in kept.iter().enumerate() {
+            let i = u32::try_from(i).unwrap();
+            assert_eq!(
+                words.get(word),
+                Some(Some(WordIds {
+                    term: i,
+                    surface: i + 10
+                })),
+                "{word:?}"
+            );
+        }
+        assert_eq!(words.get("le"), Some(None));
+        assert_eq!(words.get("abc"), None);
+        assert_eq!(words.get(&"a".repeat(MEMO_WORD_BYTES + 1)), None);
+        words.clear();
+        assert_eq!((words.len(), words.get("a")), (0, None));
     }
 
     #[test]
