@@ -88,25 +88,25 @@ impl Article {
     pub fn from_json(text: &str) -> Result<Article> {
         let value: Value =
             serde_json::from_str(text).map_err(|e| Error::input(format!("invalid JSON: {e}")))?;
-        let Value::Object(map) = value else {
+        let Value::Object(mut map) = value else {
             return Err(Error::input(format!(
                 "expected a JSON object, got {}",
                 type_name(&value)
             )));
         };
         let article = Article {
-            id: required(&map, "id")?,
-            title: required(&map, "title")?,
-            body: string(&map, "body")?.ok_or_else(|| Error::bad_field("body", "missing"))?,
-            lead: string(&map, "lead")?,
-            url: string(&map, "url")?,
-            published: string(&map, "published")?
+            id: required(&mut map, "id")?,
+            title: required(&mut map, "title")?,
+            body: string(&mut map, "body")?.ok_or_else(|| Error::bad_field("body", "missing"))?,
+            lead: string(&mut map, "lead")?,
+            url: string(&mut map, "url")?,
+            published: string(&mut map, "published")?
                 .map(|s| Timestamp::parse(&s).map_err(|msg| Error::bad_field("published", msg)))
                 .transpose()?,
-            section: string(&map, "section")?,
-            tags: strings(&map, "tags")?,
-            entities: strings(&map, "entities")?,
-            lang: string(&map, "lang")?
+            section: string(&mut map, "section")?,
+            tags: strings(&mut map, "tags")?,
+            entities: strings(&mut map, "entities")?,
+            lang: string(&mut map, "lang")?
                 .map(|code| {
                     code.parse::<Language>()
                         .map_err(|e| Error::bad_field("lang", e.to_string()))
@@ -233,18 +233,19 @@ fn short(value: &Value) -> String {
     quoted(&value.to_string())
 }
 
-fn string(map: &Map<String, Value>, field: &'static str) -> Result<Option<String>> {
-    match map.get(field) {
+/// The string `field` of `map`, taken out of it (fields are read once: no copy).
+fn string(map: &mut Map<String, Value>, field: &'static str) -> Result<Option<String>> {
+    match map.remove(field) {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(Value::String(s)) => Ok(Some(s)),
         Some(other) => Err(Error::bad_field(
             field,
-            format!("expected a string, got {} {}", type_name(other), short(other)),
+            format!("expected a string, got {} {}", type_name(&other), short(&other)),
         )),
     }
 }
 
-fn required(map: &Map<String, Value>, field: &'static str) -> Result<String> {
+fn required(map: &mut Map<String, Value>, field: &'static str) -> Result<String> {
     let value = string(map, field)?.ok_or_else(|| Error::bad_field(field, "missing"))?;
     if value.trim().is_empty() {
         return Err(Error::bad_field(field, "must not be empty"));
@@ -252,20 +253,20 @@ fn required(map: &Map<String, Value>, field: &'static str) -> Result<String> {
     Ok(value)
 }
 
-fn strings(map: &Map<String, Value>, field: &'static str) -> Result<Vec<String>> {
-    match map.get(field) {
+fn strings(map: &mut Map<String, Value>, field: &'static str) -> Result<Vec<String>> {
+    match map.remove(field) {
         None | Some(Value::Null) => Ok(Vec::new()),
         Some(Value::Array(items)) => items
-            .iter()
+            .into_iter()
             .enumerate()
             .map(|(i, item)| match item {
-                Value::String(s) => Ok(s.clone()),
+                Value::String(s) => Ok(s),
                 other => Err(Error::bad_field(
                     field,
                     format!(
                         "item {i}: expected a string, got {} {}",
-                        type_name(other),
-                        short(other)
+                        type_name(&other),
+                        short(&other)
                     ),
                 )),
             })
@@ -274,8 +275,8 @@ fn strings(map: &Map<String, Value>, field: &'static str) -> Result<Vec<String>>
             field,
             format!(
                 "expected an array of strings, got {} {}",
-                type_name(other),
-                short(other)
+                type_name(&other),
+                short(&other)
             ),
         )),
     }
