@@ -83,13 +83,13 @@ fn split_words<'t>(text: &'t str, segmented: &[(usize, &'t str)], lang: Language
     words.reserve(segmented.len());
     let mut prev_end = 0;
     for &(start, word) in segmented {
-        let gap = &text[prev_end..start];
         let (sentence_start, joined) = if words.is_empty() {
             (true, false)
-        } else if gap == " " {
-            // Most gaps: cheap to tell.
+        } else if start == prev_end + 1 && text.as_bytes()[prev_end] == b' ' {
+            // Most gaps: one space, cheap to tell.
             (false, true)
         } else {
+            let gap = &text[prev_end..start];
             (
                 gap.contains(['.', '!', '?', '…', '\n', '«', '“', '"', '—'])
                     || (gap.contains(':') && gap.contains('\n')),
@@ -106,7 +106,11 @@ fn split_words<'t>(text: &'t str, segmented: &[(usize, &'t str)], lang: Language
         } else {
             word
         };
-        let apostrophe = word.find(|c: char| c == '\'' || (!c.is_ascii() && APOSTROPHES.contains(&c)));
+        let apostrophe = if word.is_ascii() {
+            word.bytes().position(|b| b == b'\'')
+        } else {
+            word.find(|c: char| c == '\'' || (!c.is_ascii() && APOSTROPHES.contains(&c)))
+        };
         let (elided, main) = match apostrophe {
             Some(at) => {
                 let head = &word[..at];
@@ -121,8 +125,15 @@ fn split_words<'t>(text: &'t str, segmented: &[(usize, &'t str)], lang: Language
             }
             None => (false, start),
         };
-        let main_text = &text[main..start + word.len()];
-        let first = main_text.chars().next();
+        let main_text = if main == start {
+            word
+        } else {
+            &text[main..start + word.len()]
+        };
+        let first = match main_text.as_bytes().first() {
+            Some(&b) if b.is_ascii() => Some(char::from(b)),
+            _ => main_text.chars().next(),
+        };
         let capitalised = first.is_some_and(char::is_uppercase);
         // An acronym starts with a capital letter, so only capitalised words need the count.
         let acronym = capitalised
@@ -165,28 +176,50 @@ fn word_key_into<'a>(word: &'a str, buffer: &'a mut String) -> &'a str {
 /// Longer key buffers are not kept between texts.
 const KEY_TEXT_BYTES: usize = 1 << 20;
 
-/// Which keys a set may hold, by their length and first and last bytes: most words of a text
-/// are let through by none of the few keys looked for, and cost no hashing.
+/// Which keys a set may hold, by their first and last bytes: most words of a text are let
+/// through by none of the few keys looked for, and cost no hashing, nor even their own key
+/// when it starts and ends as the word does (see [`ascii_ends`]).
 #[derive(Default)]
 struct KeyFilter([u64; 8]);
 
 impl KeyFilter {
-    fn bit(key: &str) -> usize {
+    fn bit((first, last): (u8, u8)) -> usize {
+        (usize::from(first) * 37 + usize::from(last)) % 512
+    }
+
+    /// The first and last bytes of a key (0 for an empty key).
+    fn ends(key: &str) -> (u8, u8) {
         let bytes = key.as_bytes();
-        let (first, last) = (bytes.first().copied(), bytes.last().copied());
-        (usize::from(first.unwrap_or(0)) * 31 + usize::from(last.unwrap_or(0)) * 7 + bytes.len()) % 512
+        (
+            bytes.first().copied().unwrap_or(0),
+            bytes.last().copied().unwrap_or(0),
+        )
     }
 
     fn insert(&mut self, key: &str) {
-        let bit = KeyFilter::bit(key);
+        let bit = KeyFilter::bit(KeyFilter::ends(key));
         self.0[bit / 64] |= 1 << (bit % 64);
+    }
+
+    /// `false` only when no key inserted has these first and last bytes.
+    fn may_contain_ends(&self, ends: (u8, u8)) -> bool {
+        let bit = KeyFilter::bit(ends);
+        self.0[bit / 64] & (1 << (bit % 64)) != 0
     }
 
     /// `false` only for a key that was never inserted.
     fn may_contain(&self, key: &str) -> bool {
-        let bit = KeyFilter::bit(key);
-        self.0[bit / 64] & (1 << (bit % 64)) != 0
+        self.may_contain_ends(KeyFilter::ends(key))
     }
+}
+
+/// The first and last bytes of `word`'s [`key`], read off the word without folding it, when
+/// the word starts and ends with an ASCII letter or digit: folding lower-cases those and never
+/// moves, drops or adds a character before the first or after the last of them.
+fn ascii_ends(word: &str) -> Option<(u8, u8)> {
+    let (&first, &last) = (word.as_bytes().first()?, word.as_bytes().last()?);
+    (first.is_ascii_alphanumeric() && last.is_ascii_alphanumeric())
+        .then(|| (first.to_ascii_lowercase(), last.to_ascii_lowercase()))
 }
 
 fn is_particle(word: &Word<'_>) -> bool {
@@ -237,10 +270,17 @@ pub(crate) fn extract_segmented<'t>(
             capitalised_inside.insert(key);
         }
     }
+    // A capitalised stop word is never part of a name whether or not it is seen in lower case
+    // (see the runs below): an ASCII one, whose key is its lower case, is not wanted. ("Sûr"
+    // is no stop word, though its key "sur" is.)
     let wanted: HashSet<&str> = words
         .iter()
         .zip(&folded)
-        .filter(|(w, key)| w.capitalised && !capitalised_inside.contains(*key))
+        .filter(|(w, key)| {
+            w.capitalised
+                && !capitalised_inside.contains(*key)
+                && (w.acronym || !w.main_text().is_ascii() || !stop.contains(key))
+        })
         .map(|(_, &key)| key)
         .collect();
     let mut seen_in_lower_case: HashSet<&str> = HashSet::new();
@@ -249,6 +289,9 @@ pub(crate) fn extract_segmented<'t>(
         wanted.iter().for_each(|key| filter.insert(key));
         for (w, &stored_key) in words.iter().zip(&folded) {
             if w.capitalised {
+                continue;
+            }
+            if ascii_ends(w.main_text()).is_some_and(|ends| !filter.may_contain_ends(ends)) {
                 continue;
             }
             let key: &str = if every_key {
@@ -472,6 +515,15 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn the_ascii_ends_of_a_word_are_those_of_its_key(word in "[a-zA-Z0-9éÉœŒßİ'’\u{301}\u{a0}-]{1,8}") {
+            if let Some(ends) = ascii_ends(&word) {
+                proptest::prop_assert_eq!(ends, KeyFilter::ends(&key(&word)));
+            }
+        }
+    }
+
     #[test]
     fn a_key_filter_of_few_keys_stops_most_others() {
         let mut filter = KeyFilter::default();
@@ -529,6 +581,16 @@ mod tests {
                 "Nasser Bourita",
                 "Maroc"
             ]
+        );
+    }
+
+    #[test]
+    fn a_sentence_start_seen_in_lower_case_is_no_name_even_when_its_key_is_a_stop_word() {
+        // "Sûr" is no stop word, but its key "sur" is: it must still be looked for in lower case.
+        let text = "Il est sûr de lui. Sûr de Rome, il part. Le Maroc reçoit.";
+        assert_eq!(
+            names(text, Language::French, &AliasTable::new()),
+            ["Rome", "Maroc"]
         );
     }
 
