@@ -432,7 +432,7 @@ impl<R: BufRead> JsonlReader<R> {
             if available.is_empty() {
                 return Ok(!self.buffer.is_empty());
             }
-            let (take, done) = match available.iter().position(|&b| b == b'\n') {
+            let (take, done) = match memchr::memchr(b'\n', available) {
                 Some(at) => (at + 1, true),
                 None => (available.len(), false),
             };
@@ -456,54 +456,50 @@ impl<R: BufRead> JsonlReader<R> {
 }
 
 impl<R: BufRead> JsonlReader<R> {
-    /// The next non-blank line and its number, checked for length and UTF-8 but not parsed;
-    /// after an error, `None`.
-    fn next_line(&mut self) -> Option<Result<(u64, String)>> {
+    /// The next line and its number, checked for length only (its text is checked and parsed
+    /// by [`parse_line`], on any core); after an error, `None`.
+    fn next_line(&mut self) -> Option<Result<(u64, Vec<u8>)>> {
         if self.failed {
             return None;
         }
-        loop {
-            match self.read_line() {
-                Ok(false) => return None,
-                Ok(true) => {}
-                Err(e) => {
-                    self.failed = true;
-                    return Some(Err(Error::io(format!("line {}", self.line + 1), e)));
-                }
-            }
-            self.line += 1;
-            let line = self.line;
-            if self.buffer.len() > self.max_line_bytes {
+        match self.read_line() {
+            Ok(false) => return None,
+            Ok(true) => {}
+            Err(e) => {
                 self.failed = true;
-                return Some(Err(Error::input(format!(
-                    "longer than {} bytes (limits.max_article_bytes)",
-                    self.max_line_bytes
-                ))
-                .at_line(line)));
-            }
-            let text = match std::str::from_utf8(&self.buffer) {
-                Ok(text) => text,
-                Err(e) => {
-                    self.failed = true;
-                    return Some(Err(Error::input(format!(
-                        "invalid UTF-8 at byte {} of the line",
-                        e.valid_up_to()
-                    ))
-                    .at_line(line)));
-                }
-            };
-            let text = text.trim_start_matches('\u{feff}').trim();
-            if !text.is_empty() {
-                return Some(Ok((line, text.to_owned())));
+                return Some(Err(Error::io(format!("line {}", self.line + 1), e)));
             }
         }
+        self.line += 1;
+        if self.buffer.len() > self.max_line_bytes {
+            self.failed = true;
+            return Some(Err(Error::input(format!(
+                "longer than {} bytes (limits.max_article_bytes)",
+                self.max_line_bytes
+            ))
+            .at_line(self.line)));
+        }
+        // The line's bytes are handed over, not copied; the next line gets a buffer its size.
+        let capacity = self.buffer.len();
+        Some(Ok((
+            self.line,
+            std::mem::replace(&mut self.buffer, Vec::with_capacity(capacity)),
+        )))
     }
 }
 
-/// The article of one line, or its error naming the line.
-fn parse_line((line, text): (u64, String)) -> Result<(u64, Article)> {
-    Article::from_json(&text)
-        .map(|article| (line, article))
+/// The article of one line read by [`JsonlReader::next_line`] (`None` for a blank line), or
+/// its error naming the line.
+fn parse_line((line, bytes): (u64, Vec<u8>)) -> Result<Option<(u64, Article)>> {
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        Error::input(format!("invalid UTF-8 at byte {} of the line", e.valid_up_to())).at_line(line)
+    })?;
+    let text = text.trim_start_matches('\u{feff}').trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    Article::from_json(text)
+        .map(|article| Some((line, article)))
         .map_err(|e| e.at_line(line))
 }
 
@@ -511,9 +507,15 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
     type Item = Result<(u64, Article)>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let result = self.next_line()?.and_then(parse_line);
-        self.failed = result.is_err();
-        Some(result)
+        loop {
+            let result = self.next_line()?.and_then(parse_line);
+            self.failed = result.is_err();
+            match result {
+                Ok(None) => continue,
+                Ok(Some(article)) => return Some(Ok(article)),
+                Err(e) => return Some(Err(e)),
+            }
+        }
     }
 }
 
@@ -606,9 +608,11 @@ pub(crate) fn read_each<R: BufRead>(
         }
         // Stopped by an error, or by the end of the input when the chunk is not full.
         let more = stopped.is_none() && (chunk.len() == PARSE_CHUNK || chunk_bytes >= PARSE_CHUNK_BYTES);
-        let parsed: Vec<Result<(u64, Article)>> = chunk.into_par_iter().map(parse_line).collect();
+        let parsed: Vec<Result<Option<(u64, Article)>>> = chunk.into_par_iter().map(parse_line).collect();
         for item in parsed {
-            let (line, article) = item?;
+            let Some((line, article)) = item? else {
+                continue;
+            };
             if let Some(first) = lines.insert(article.id.clone(), line) {
                 warnings.push(Warning {
                     line,

@@ -399,9 +399,24 @@ fn from_jsonl_reports_in_file_order_across_parse_chunks() {
         .chain([bad.lines().last().unwrap().to_owned()])
         .collect();
     let reader = connexe::JsonlReader::new(only_long.as_bytes());
-    let err = Index::from_jsonl(config, Default::default(), reader, |_| {}).unwrap_err();
+    let err = Index::from_jsonl(config.clone(), Default::default(), reader, |_| {}).unwrap_err();
     assert_eq!(
         err.to_string(),
         "line 2501: longer than 67536 bytes (limits.max_article_bytes)"
     );
+
+    // Text is checked on every core too: invalid UTF-8 past the first chunk is reported
+    // before a later line that is too long, and a line of white space only (a no-break space
+    // after a byte-order mark) is no article.
+    let mut bytes = (1..=2_500).map(line).collect::<String>().into_bytes();
+    bytes.extend_from_slice("\u{feff}\u{a0} \n".as_bytes());
+    bytes.extend_from_slice(b"{\"id\":\"d\",\"title\":\"\xff\",\"body\":\"b\"}\n");
+    bytes.extend_from_slice(bad.lines().last().unwrap().as_bytes());
+    let reader = connexe::JsonlReader::new(bytes.as_slice());
+    let err = Index::from_jsonl(config, Default::default(), reader, |_| {}).unwrap_err();
+    assert_eq!(err.to_string(), "line 2502: invalid UTF-8 at byte 19 of the line");
+    let blank_then_good = format!("{}\u{feff}\u{a0} \n{}", line(1), line(2));
+    let reader = connexe::JsonlReader::new(blank_then_good.as_bytes());
+    let (index, _) = Index::from_jsonl(IndexConfig::default(), Default::default(), reader, |_| {}).unwrap();
+    assert_eq!(index.len(), 2);
 }

@@ -34,7 +34,10 @@ pub(crate) fn word_indices_into<'t>(text: &'t str, words: &mut Vec<(usize, &'t s
     // split again by the Unicode algorithm, once, when a chunk with a sure boundary comes.
     let mut unsure: Option<(usize, usize)> = None;
     let mut start = 0;
-    for chunk in text.split([' ', '\n']) {
+    // Split at bytes, not characters: space and line feed are ASCII, so every piece of the
+    // bytes is a piece of the text.
+    for piece in text.as_bytes().split(|&b| b == b' ' || b == b'\n') {
+        let chunk = &text[start..start + piece.len()];
         if !chunk.is_empty() {
             // A plain chunk starts with a letter or punctuation: surely a segment start.
             let plain = plain_word(chunk);
@@ -85,6 +88,9 @@ pub(crate) fn words(text: &str) -> impl Iterator<Item = &str> {
 /// the punctuation is never part of a word, and no rule joins it to a letter without a
 /// letter or digit on its other side.
 fn plain_word(chunk: &str) -> Option<Option<(usize, &str)>> {
+    if chunk.is_ascii() {
+        return plain_ascii_word(chunk);
+    }
     let mut chars = chunk.char_indices().peekable();
     while chars.next_if(|&(_, c)| is_edge_punctuation(c)).is_some() {}
     let Some(&(first, _)) = chars.peek() else {
@@ -110,6 +116,42 @@ fn plain_word(chunk: &str) -> Option<Option<(usize, &str)>> {
     }
     while chars.next_if(|&(_, c)| is_edge_punctuation(c)).is_some() {}
     if chars.peek().is_some() {
+        return None;
+    }
+    Some((end > first).then(|| (first, &chunk[first..end])))
+}
+
+/// [`plain_word`] of an ASCII chunk, a byte at a time: most chunks of news text.
+fn plain_ascii_word(chunk: &str) -> Option<Option<(usize, &str)>> {
+    let bytes = chunk.as_bytes();
+    let edge = |at: usize| bytes.get(at).is_some_and(|&b| is_edge_punctuation(char::from(b)));
+    let mut at = 0;
+    while edge(at) {
+        at += 1;
+    }
+    if at == bytes.len() {
+        return Some(None);
+    }
+    let (first, mut end, mut after_letter) = (at, at, false);
+    while let Some(&b) = bytes.get(at) {
+        if b.is_ascii_alphabetic() {
+            end = at + 1;
+            after_letter = true;
+        } else if b == b'\'' && after_letter {
+            // Joins only when a letter follows.
+            if !bytes.get(at + 1).is_some_and(u8::is_ascii_alphabetic) {
+                break;
+            }
+            after_letter = false;
+        } else {
+            break;
+        }
+        at += 1;
+    }
+    while edge(at) {
+        at += 1;
+    }
+    if at < bytes.len() {
         return None;
     }
     Some((end > first).then(|| (first, &chunk[first..end])))
