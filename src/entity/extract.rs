@@ -34,7 +34,7 @@ const PARTICLES: &[&str] = &[
 thread_local! {
     /// The extractor's buffers, kept between the texts a thread reads.
     static WORDS: Pool<Word<'static>> = const { Pool::new() };
-    static KEYS: Pool<&'static str> = const { Pool::new() };
+    static CAPITALS: Pool<usize> = const { Pool::new() };
     static KEY_RANGES: Pool<(usize, usize)> = const { Pool::new() };
     /// The keys of one text's words, end to end (see [`extract_segmented`]).
     static KEY_TEXT: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
@@ -173,6 +173,31 @@ fn word_key_into<'a>(word: &'a str, buffer: &'a mut String) -> &'a str {
     }
 }
 
+/// The keys of a text's words, end to end in one buffer instead of a string each.
+struct Keys {
+    text: String,
+    /// Where each word's key is in `text` (empty for the words that need none).
+    ranges: Vec<(usize, usize)>,
+}
+
+impl Keys {
+    fn get(&self, word: usize) -> &str {
+        let (start, end) = self.ranges[word];
+        &self.text[start..end]
+    }
+}
+
+/// `word` in lower case, written into `out`: without allocating for an ASCII word.
+fn lowercase_into(word: &str, out: &mut String) {
+    out.clear();
+    if word.is_ascii() {
+        out.push_str(word);
+        out.make_ascii_lowercase();
+    } else {
+        out.push_str(&word.to_lowercase());
+    }
+}
+
 /// Longer key buffers are not kept between texts.
 const KEY_TEXT_BYTES: usize = 1 << 20;
 
@@ -244,50 +269,61 @@ pub(crate) fn extract_segmented<'t>(
 ) -> Extraction {
     let words = split_words(text, segmented, lang);
     let stop = crate::analysis::StopWords::shared(lang);
+    // Positions of the capitalised words: the only ones most of what follows reads.
+    let mut capitals: Vec<usize> = CAPITALS.with(Pool::take);
+    capitals.extend(
+        words
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| w.capitalised)
+            .map(|(i, _)| i),
+    );
     // Keys of the words that need one: capitalised words, and every word when the alias table
     // has phrases to look for. The others get "" and are never read.
     let every_key = aliases.has_phrases();
-    // The keys, end to end in one buffer instead of a string each.
-    let mut key_text = KEY_TEXT.with(|kept| kept.take());
-    let mut ranges: Vec<(usize, usize)> = KEY_RANGES.with(Pool::take);
+    let mut keys = Keys {
+        text: KEY_TEXT.with(|kept| kept.take()),
+        ranges: KEY_RANGES.with(Pool::take),
+    };
+    keys.ranges.resize(words.len(), (0, 0));
     let mut buffer = String::new();
-    for w in &words {
-        let start = key_text.len();
-        if every_key || w.capitalised {
-            key_text.push_str(word_key_into(w.main_text(), &mut buffer));
-        }
-        ranges.push((start, key_text.len()));
+    let keyed: &mut dyn Iterator<Item = usize> = if every_key {
+        &mut (0..words.len())
+    } else {
+        &mut capitals.iter().copied()
+    };
+    for i in keyed {
+        let start = keys.text.len();
+        keys.text
+            .push_str(word_key_into(words[i].main_text(), &mut buffer));
+        keys.ranges[i] = (start, keys.text.len());
     }
-    let mut folded: Vec<&str> = KEYS.with(Pool::take);
-    folded.extend(ranges.iter().map(|&(start, end)| &key_text[start..end]));
-    KEY_RANGES.with(|pool| pool.give(ranges));
     // Words seen capitalised where capitals mean a name (not at a sentence start), and the
     // other capitalised words also seen in lower case: they tell a name at a sentence start
     // from an ordinary word.
     let mut capitalised_inside: HashSet<&str> = HashSet::new();
-    for (w, &key) in words.iter().zip(&folded) {
-        if w.capitalised && !w.sentence_start {
-            capitalised_inside.insert(key);
+    for &i in &capitals {
+        if !words[i].sentence_start {
+            capitalised_inside.insert(keys.get(i));
         }
     }
     // A capitalised stop word is never part of a name whether or not it is seen in lower case
     // (see the runs below): an ASCII one, whose key is its lower case, is not wanted. ("Sûr"
     // is no stop word, though its key "sur" is.)
-    let wanted: HashSet<&str> = words
+    let wanted: HashSet<&str> = capitals
         .iter()
-        .zip(&folded)
+        .map(|&i| (&words[i], keys.get(i)))
         .filter(|(w, key)| {
-            w.capitalised
-                && !capitalised_inside.contains(*key)
+            !capitalised_inside.contains(key)
                 && (w.acronym || !w.main_text().is_ascii() || !stop.contains(key))
         })
-        .map(|(_, &key)| key)
+        .map(|(_, key)| key)
         .collect();
     let mut seen_in_lower_case: HashSet<&str> = HashSet::new();
     if !wanted.is_empty() {
         let mut filter = KeyFilter::default();
         wanted.iter().for_each(|key| filter.insert(key));
-        for (w, &stored_key) in words.iter().zip(&folded) {
+        for (i, w) in words.iter().enumerate() {
             if w.capitalised {
                 continue;
             }
@@ -295,7 +331,7 @@ pub(crate) fn extract_segmented<'t>(
                 continue;
             }
             let key: &str = if every_key {
-                stored_key
+                keys.get(i)
             } else {
                 word_key_into(w.main_text(), &mut buffer)
             };
@@ -311,12 +347,14 @@ pub(crate) fn extract_segmented<'t>(
     let mut covered: Vec<bool> = COVERED.with(Pool::take);
     covered.resize(words.len(), false);
     quoted_names(text, &words, &mut covered, aliases, &mut out);
-    alias_phrases(text, &words, &folded, &mut covered, aliases, &mut out);
+    alias_phrases(text, &words, &keys, &mut covered, aliases, &mut out);
 
-    let mut i = 0;
-    while i < words.len() {
-        if covered[i] || !words[i].capitalised {
-            i += 1;
+    // The lower case of a run's first words, in one reused buffer.
+    let mut lower = String::new();
+    // Words before this one are in a run already.
+    let mut next = 0;
+    for &i in &capitals {
+        if i < next || covered[i] {
             continue;
         }
         // Grow the run: capitalised words, joined by up to two particles.
@@ -346,8 +384,8 @@ pub(crate) fn extract_segmented<'t>(
         // elsewhere in the text ("Créée en 2014").
         let mut first = i;
         while first < end_run && {
-            let folded = folded[first];
-            let lower = words[first].main_text().to_lowercase();
+            let folded = keys.get(first);
+            lowercase_into(words[first].main_text(), &mut lower);
             let stop_word = stop.contains(&lower) && !words[first].acronym;
             let ordinary = || {
                 lang.not_names().contains(&lower.as_str())
@@ -366,24 +404,26 @@ pub(crate) fn extract_segmented<'t>(
                 first += 1;
             }
         }
-        let common_noun = first == last
-            && lang
-                .capitalised_nouns()
-                .contains(&words[first].main_text().to_lowercase().as_str());
+        let common_noun = first == last && {
+            lowercase_into(words[first].main_text(), &mut lower);
+            lang.capitalised_nouns().contains(&lower.as_str())
+        };
         if first < end_run && !common_noun {
             let surface = &text[words[first].main..words[last].end];
             push(&mut out, surface, aliases);
             learn_acronym(text, &words, first, last, aliases, &mut out);
         }
-        i = end_run;
+        next = end_run;
     }
     // These sets borrow the keys, which go back to the pool.
     drop((capitalised_inside, wanted, seen_in_lower_case));
-    KEYS.with(|pool| pool.give(folded));
-    key_text.clear();
-    if key_text.capacity() <= KEY_TEXT_BYTES {
-        KEY_TEXT.with(|kept| kept.replace(key_text));
+    let Keys { mut text, ranges } = keys;
+    KEY_RANGES.with(|pool| pool.give(ranges));
+    text.clear();
+    if text.capacity() <= KEY_TEXT_BYTES {
+        KEY_TEXT.with(|kept| kept.replace(text));
     }
+    CAPITALS.with(|pool| pool.give(capitals));
     WORDS.with(|pool| pool.give(words));
     COVERED.with(|pool| pool.give(covered));
     out
@@ -466,7 +506,7 @@ fn quoted_names(
 fn alias_phrases(
     text: &str,
     words: &[Word<'_>],
-    folded: &[&str],
+    keys: &Keys,
     covered: &mut [bool],
     aliases: &AliasTable,
     out: &mut Extraction,
@@ -476,9 +516,9 @@ fn alias_phrases(
     }
     let mut i = 0;
     while i < words.len() {
-        let matched = aliases.phrases_starting_with(folded[i]).iter().find(|phrase| {
+        let matched = aliases.phrases_starting_with(keys.get(i)).iter().find(|phrase| {
             i + phrase.len() <= words.len()
-                && phrase.iter().zip(&folded[i..]).all(|(p, w)| p == w)
+                && phrase.iter().enumerate().all(|(n, p)| p == keys.get(i + n))
                 && (i + 1..i + phrase.len()).all(|j| words[j].joined)
                 && (i..i + phrase.len()).all(|j| !covered[j])
         });
