@@ -84,8 +84,9 @@ static NEXT_ANALYZER: AtomicU64 = AtomicU64::new(0);
 /// How many words a thread remembers before it forgets them all: the words of a language's
 /// news with their inflections and names (2^16 was too few for 100k articles: forgetting and
 /// analysing again cost 15 % of a build). A remembered word takes at most 72 bytes of its
-/// table, and its term and surface (often one text) at most 64 bytes each with their notes:
-/// some 50 MB at most, or twice that while one session of as many new words runs.
+/// table, and its term and surface (often one text) at most 80 bytes each with their note and
+/// order: some 60 MB at most, or more while one session (one article) of as many new words
+/// runs.
 const MEMO_WORDS: usize = 1 << 18;
 
 /// Longer words are analysed every time, never remembered: they are rare, and a hostile text
@@ -200,6 +201,13 @@ impl Session<'_> {
                 known.words.insert(word, ids);
                 *remembered += 1;
                 ids
+            }
+            (Some(known), Some(remembered)) => {
+                // Too long to remember, but its texts share the ids of the same texts of other
+                // words: a term counted once per article, whichever words give it. Counted,
+                // so that the memo is emptied after sessions of many such words.
+                *remembered += 1;
+                analyzer.word_ids(word, |text| known.intern(text))
             }
             _ => analyzer.word_ids(word, |text| self.call_only.intern(text) | CALL_ONLY),
         }
@@ -323,9 +331,10 @@ impl ShortKey {
     }
 }
 
-/// A remembered word too long for a [`ShortKey`], stored in the table itself: comparing it reads no other memory, where a
-/// boxed word cost a cache miss on most lookups. Its bytes are packed in integers, zero-padded,
-/// so that comparing is a few integer comparisons instead of a call to `memcmp`.
+/// A remembered word too long for a [`ShortKey`], stored in the table itself: comparing it
+/// reads no other memory, where a boxed word cost a cache miss on most lookups. Its bytes are
+/// packed in integers, zero-padded, so that comparing is a few integer comparisons instead of
+/// a call to `memcmp`.
 #[derive(Clone, Copy, Eq)]
 struct WordKey {
     len: u8,
@@ -440,34 +449,11 @@ impl Analyzer {
 
     /// Calls `sink(surface, term)` for every term of `text`, in text order: `surface` is the
     /// word as written, `term` what the pipeline made of it.
-    pub fn analyze(&self, text: &str, sink: impl FnMut(&str, &str)) {
-        self.analyze_words(words::words(text), sink);
-    }
-
-    /// [`Analyzer::analyze`] of words already split (by UAX #29, as `analyze` splits them),
-    /// so a text split once serves both the terms and the names.
-    pub(crate) fn analyze_words<'t>(
-        &self,
-        words: impl Iterator<Item = &'t str>,
-        mut sink: impl FnMut(&str, &str),
-    ) {
-        self.analyze_word_ids(words.map(|word| (word, ())), |surface, (), _, term| {
-            sink(surface, term)
-        });
-    }
-
-    /// [`Analyzer::analyze_words`] that also gives each term an id, valid for this call only:
-    /// counting by id costs no hashing or comparing of term texts. Each word comes with a
-    /// value of the caller's (its field's weight), handed to `sink` with the word's term.
-    pub(crate) fn analyze_word_ids<'t, T>(
-        &self,
-        words: impl Iterator<Item = (&'t str, T)>,
-        mut sink: impl FnMut(&str, T, TextId, &str),
-    ) {
+    pub fn analyze(&self, text: &str, mut sink: impl FnMut(&str, &str)) {
         self.session(|session| {
-            for (word, value) in words {
+            for word in words::words(text) {
                 if let Some(ids) = session.word(word) {
-                    sink(word, value, ids.term, session.text(ids.term));
+                    sink(word, session.text(ids.term));
                 }
             }
         })
@@ -498,6 +484,7 @@ impl Analyzer {
             })
         })
     }
+
     /// What the pipeline makes of one word: `None` when a stage drops it or nothing is left.
     fn term_of<'w>(&self, word: &'w str) -> Option<Cow<'w, str>> {
         let mut token = Cow::Borrowed(word);

@@ -415,7 +415,7 @@ pub(crate) fn extract_segmented<'t>(
         }
         next = end_run;
     }
-    // These sets borrow the keys, which go back to the pool.
+    // These sets borrow the keys, whose buffers are kept for the next text.
     drop((capitalised_inside, wanted, seen_in_lower_case));
     let Keys { mut text, ranges } = keys;
     KEY_RANGES.with(|pool| pool.give(ranges));

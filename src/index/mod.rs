@@ -234,8 +234,8 @@ impl IndexConfig {
     }
 }
 
-/// How many articles a bulk load analyses at once (on every core) before indexing them: it
-/// bounds the memory of analysed-but-unindexed articles.
+/// How many articles a bulk load queues before analysing and indexing them (on every core,
+/// [`PIPELINE_CHUNK`] at a time): it bounds the memory of queued articles.
 const BATCH: usize = 2048;
 
 /// How many articles of a batch are inserted while the next as many are analysed: small

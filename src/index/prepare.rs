@@ -116,7 +116,8 @@ fn sublinear(tf: f64) -> f32 {
 #[derive(Default)]
 struct Positions {
     dense: Vec<u32>,
-    /// Ids from [`DENSE_IDS`] on: those of the words too long for the memo.
+    /// Ids from [`DENSE_IDS`] on: those of a nested session, or of an article of millions of
+    /// new words.
     sparse: HashMap<TextId, u32>,
 }
 
@@ -197,6 +198,10 @@ fn count_terms(
         }
         for count in &terms {
             *positions.slot(count.ids.term) = ABSENT;
+        }
+        // Emptied; dropped when large, so that one huge article leaves no memory parked.
+        if positions.sparse.capacity() > 1 << 10 {
+            positions.sparse = HashMap::new();
         }
         positions.sparse.clear();
     });
@@ -384,6 +389,28 @@ pub(crate) fn prepare(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A word too long for the memo ("l'" and 47 letters) and a shorter one (the 47 letters)
+    /// that give the same term: one term, counted twice.
+    #[test]
+    fn a_term_is_counted_once_whether_its_words_are_remembered_or_not() {
+        let analyzer = Analyzer::for_language(Language::French);
+        let letters = "a".repeat(47);
+        for body in [format!("l'{letters} {letters}"), format!("{letters} l'{letters}")] {
+            let article = Article::new("a", "Titre", body.as_str());
+            let counts = term_counts(
+                &article,
+                &FieldWeights::default(),
+                &analyzer,
+                &split(&article.title),
+                None,
+                &split(&article.body),
+            );
+            let long: Vec<_> = counts.iter().filter(|(t, _, _)| t.len() > 40).collect();
+            assert_eq!(long.len(), 1, "{counts:?}");
+            assert_eq!(long[0].1, 2.0);
+        }
+    }
 
     /// Counts by field weight, words too long for the memo included, however many articles a
     /// thread counts in a row (positions are reset between them).
