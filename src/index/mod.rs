@@ -20,7 +20,7 @@ use crate::error::{Error, Result, quoted};
 use crate::language::Language;
 use crate::rank::Weights;
 pub use persist::{FORMAT_VERSION, MAGIC};
-use prepare::{Interned, Prepared, PreparedTerm};
+use prepare::Prepared;
 pub(crate) use search::{ParagraphQuery, Pool};
 
 /// How much an occurrence in each field counts in a term's frequency.
@@ -268,14 +268,9 @@ impl Preparer<'_> {
     }
 }
 
-/// A prepared article with the ids of its terms: what [`Contents::insert`] takes.
-struct Resolved {
-    prepared: Prepared,
-    /// (term id, sublinear tf), in term text order.
-    terms: Vec<(u32, f32)>,
-    /// The surface id of each of `terms`.
-    surfaces: Vec<u32>,
-}
+/// A prepared article whose new texts have their ids (see [`Index::resolve`]): what
+/// [`Contents::insert`] takes.
+struct Resolved(Prepared);
 
 /// What inserting and removing articles change in the index, borrowed apart from what
 /// preparing one reads, so that the two can run at once.
@@ -293,18 +288,19 @@ struct Contents<'i> {
 impl Contents<'_> {
     /// Inserts the article, replacing the one of the same id.
     fn upsert(&mut self, r: Resolved) {
-        if self.slots.contains_key(&r.prepared.article.id) {
-            self.remove(&r.prepared.article.id).expect("a contained id");
+        if self.slots.contains_key(&r.0.article.id) {
+            self.remove(&r.0.article.id).expect("a contained id");
         }
         self.insert(r);
     }
 
-    fn insert(&mut self, r: Resolved) {
-        let Resolved {
-            prepared: p,
-            terms,
+    fn insert(&mut self, Resolved(p): Resolved) {
+        let prepare::PreparedTerms {
+            ids: terms,
             surfaces,
-        } = r;
+            new,
+        } = p.terms;
+        debug_assert!(new.is_empty(), "texts interned by Index::resolve");
         let slot = match self.free.pop() {
             Some(slot) => slot,
             None => {
@@ -880,32 +876,17 @@ impl Index {
         (preparer, contents)
     }
 
-    /// The ids of a prepared article's terms and surfaces, new texts interned.
-    fn resolve(&mut self, p: Prepared) -> Resolved {
-        let mut terms = Vec::with_capacity(p.terms.len());
-        let mut surfaces = Vec::with_capacity(p.terms.len());
-        for &PreparedTerm {
-            term,
-            weight,
-            surface,
-        } in &p.terms
-        {
-            let new_text = |i: u32| &*p.new_texts[i as usize];
-            surfaces.push(match surface {
-                Interned::Known(id) => id,
-                Interned::New(i) => self.surfaces.intern(new_text(i)),
-            });
-            let id = match term {
-                Interned::Known(id) => id,
-                Interned::New(i) => self.terms.intern(new_text(i)),
-            };
-            terms.push((id, weight));
+    /// The prepared article with the ids of its new texts, interned in term order.
+    fn resolve(&mut self, mut p: Prepared) -> Resolved {
+        let terms = &mut p.terms;
+        for (surface, at, text) in terms.new.drain(..) {
+            if surface {
+                terms.surfaces[at as usize] = self.surfaces.intern(&text);
+            } else {
+                terms.ids[at as usize].0 = self.terms.intern(&text);
+            }
         }
-        Resolved {
-            prepared: p,
-            terms,
-            surfaces,
-        }
+        Resolved(p)
     }
 
     fn insert(&mut self, p: Prepared) {

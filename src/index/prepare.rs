@@ -19,11 +19,8 @@ use crate::scratch::Pool;
 pub(crate) struct Prepared {
     pub(crate) article: Article,
     pub(crate) lang: Language,
-    /// The article's terms, sorted by their text: a fixed summation order makes scores
-    /// identical however the index was built.
-    pub(crate) terms: Vec<PreparedTerm>,
-    /// The texts of `terms` that the index's vocabularies did not have.
-    pub(crate) new_texts: Vec<Box<str>>,
+    /// The article's terms as the index stores them.
+    pub(crate) terms: PreparedTerms,
     /// (key, weight multiplier, name as first written), sorted by key.
     pub(crate) entities: Vec<(String, f32, String)>,
     /// (long name key, acronym key) pairs this article teaches.
@@ -34,24 +31,20 @@ pub(crate) struct Prepared {
     pub(crate) section: Option<String>,
 }
 
-/// One term of an article, ready to insert.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) struct PreparedTerm {
-    pub(crate) term: Interned,
-    /// 1 + ln(field-weighted tf).
-    pub(crate) weight: f32,
-    /// The word as the article first writes it (see [`WordIds`]).
-    pub(crate) surface: Interned,
-}
-
-/// A text as the index will store it: its id when the index's vocabulary has it already
-/// (looked up while analysing on every core, so that inserting, on one core, looks up only
-/// new words), or where it is in [`Prepared::new_texts`]. Ids, not strings: a batch of
-/// prepared articles takes a fifth of the memory, which the allocator must not fault in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Interned {
-    Known(u32),
-    New(u32),
+/// An article's terms as the index will store them, made on the core that analysed it: ids
+/// of the texts the index's vocabularies have (looked up there, so that inserting, on one
+/// core, interns only new words), and those the vocabularies lack. Ids, not strings: a batch
+/// of prepared articles takes a fifth of the memory, which the allocator must not fault in.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct PreparedTerms {
+    /// (term id, 1 + ln(field-weighted tf)), sorted by the terms' texts: a fixed summation
+    /// order makes scores identical however the index was built.
+    pub(crate) ids: Vec<(u32, f32)>,
+    /// The surface id of each term: the word as the article first writes it (see [`WordIds`]).
+    pub(crate) surfaces: Vec<u32>,
+    /// The texts to intern first, in term order, with the place of their ids: (a surface,
+    /// not a term; position in `ids` and `surfaces`; text). Their places hold 0 until then.
+    pub(crate) new: Vec<(bool, u32, Box<str>)>,
 }
 
 /// The index's vocabularies, which articles are prepared against.
@@ -231,31 +224,17 @@ pub(crate) fn term_counts(
     })
 }
 
-/// `id`'s text as `vocabulary` knows it: its id there when it has one, noted in `slot` of the
-/// text's note for the next article (ids never change: a vocabulary only grows).
-fn interned(
-    session: &mut Session<'_>,
-    id: TextId,
-    slot: usize,
-    vocabulary: &Vocabulary,
-    new_texts: &mut Vec<Box<str>>,
-) -> Interned {
+/// `id`'s id in `vocabulary` when it has the text, noted in `slot` of the text's note for the
+/// next article (ids never change: a vocabulary only grows).
+fn known_id(session: &mut Session<'_>, id: TextId, slot: usize, vocabulary: &Vocabulary) -> Option<u32> {
     let noted = session.note(id)[slot];
     if noted != NO_NOTE[slot] {
         debug_assert_eq!(vocabulary.text(noted), session.text(id));
-        return Interned::Known(noted);
+        return Some(noted);
     }
-    let text = session.text(id);
-    match vocabulary.get(text) {
-        Some(found) => {
-            session.note(id)[slot] = found;
-            Interned::Known(found)
-        }
-        None => {
-            new_texts.push(text.into());
-            Interned::New(u32::try_from(new_texts.len() - 1).expect("fewer than 2^32 texts"))
-        }
-    }
+    let found = vocabulary.get(session.text(id))?;
+    session.note(id)[slot] = found;
+    Some(found)
 }
 
 /// The article's terms, sorted by text, with the ids `known` has for them.
@@ -267,23 +246,33 @@ fn prepared_terms(
     lead: Option<&[(usize, &str)]>,
     body: &[(usize, &str)],
     known: Vocabularies<'_>,
-) -> (Vec<PreparedTerm>, Vec<Box<str>>) {
+) -> PreparedTerms {
     analyzer.session(|session| {
         let mut counts = count_terms(session, article, fields, title, lead, body);
         counts.sort_unstable_by(|a, b| {
             (a.order.cmp(&b.order)).then_with(|| session.text(a.ids.term).cmp(session.text(b.ids.term)))
         });
-        let mut new_texts = Vec::new();
-        let terms = counts
-            .iter()
-            .map(|&Count { ids, tf, .. }| PreparedTerm {
-                term: interned(session, ids.term, 0, known.terms, &mut new_texts),
-                weight: sublinear(tf),
-                surface: interned(session, ids.surface, 1, known.surfaces, &mut new_texts),
-            })
-            .collect();
+        let mut terms = PreparedTerms {
+            ids: Vec::with_capacity(counts.len()),
+            surfaces: Vec::with_capacity(counts.len()),
+            new: Vec::new(),
+        };
+        for (at, &Count { ids, tf, .. }) in counts.iter().enumerate() {
+            let at = u32::try_from(at).expect("fewer than 2^32 terms in an article");
+            let mut id_of = |text, slot, vocabulary| {
+                known_id(session, text, slot, vocabulary).unwrap_or_else(|| {
+                    terms.new.push((slot == 1, at, session.text(text).into()));
+                    0
+                })
+            };
+            // The surface first, as inserting interned them before.
+            let surface = id_of(ids.surface, 1, known.surfaces);
+            let term = id_of(ids.term, 0, known.terms);
+            terms.surfaces.push(surface);
+            terms.ids.push((term, sublinear(tf)));
+        }
         COUNTS.with(|pool| pool.give(counts));
-        (terms, new_texts)
+        terms
     })
 }
 
@@ -302,8 +291,7 @@ pub(crate) fn prepare(
     let lead = article.lead.as_deref().map(split_pooled);
     let body = split_pooled(&article.body);
 
-    let (terms, new_texts) =
-        prepared_terms(&article, fields, analyzer, &title, lead.as_deref(), &body, known);
+    let terms = prepared_terms(&article, fields, analyzer, &title, lead.as_deref(), &body, known);
 
     let mut entities: HashMap<String, (f32, String)> = HashMap::new();
     let add = |entities: &mut HashMap<String, (f32, String)>, key: String, multiplier: f32, name: &str| {
@@ -378,7 +366,6 @@ pub(crate) fn prepare(
         article,
         lang,
         terms,
-        new_texts,
         entities,
         learned,
         tags,
