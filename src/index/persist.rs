@@ -148,15 +148,8 @@ impl Index {
             .map(|doc| {
                 let doc = doc.as_ref()?;
                 let a = &doc.article;
-                let split = super::prepare::split;
-                let counts = super::prepare::term_counts(
-                    a,
-                    &self.config.fields,
-                    self.analyzers.get(doc.lang),
-                    &split(&a.title),
-                    a.lead.as_deref().map(split).as_deref(),
-                    &split(&a.body),
-                );
+                let counts =
+                    super::prepare::term_counts(a, &self.config.fields, self.analyzers.get(doc.lang));
                 let surfaces: hashbrown::HashMap<&str, &str> = counts
                     .iter()
                     .map(|(term, _, surface)| (term.as_str(), surface.as_str()))

@@ -203,17 +203,16 @@ fn count_terms(
 
 /// Each term with its field-weighted count and its first surface (lower case, without an
 /// elided article), which explanations show instead of the stem, in order of first
-/// appearance; title, lead and body come split.
+/// appearance.
 pub(crate) fn term_counts(
     article: &Article,
     fields: &FieldWeights,
     analyzer: &Analyzer,
-    title: &[(usize, &str)],
-    lead: Option<&[(usize, &str)]>,
-    body: &[(usize, &str)],
 ) -> Vec<(String, f64, String)> {
+    let (title, body) = (split(&article.title), split(&article.body));
+    let lead = article.lead.as_deref().map(split);
     analyzer.session(|session| {
-        let counts = count_terms(session, article, fields, title, lead, body);
+        let counts = count_terms(session, article, fields, &title, lead.as_deref(), &body);
         let text = |id| session.text(id).to_owned();
         let terms = counts
             .iter()
@@ -385,14 +384,7 @@ mod tests {
         let letters = "a".repeat(47);
         for body in [format!("l'{letters} {letters}"), format!("{letters} l'{letters}")] {
             let article = Article::new("a", "Titre", body.as_str());
-            let counts = term_counts(
-                &article,
-                &FieldWeights::default(),
-                &analyzer,
-                &split(&article.title),
-                None,
-                &split(&article.body),
-            );
+            let counts = term_counts(&article, &FieldWeights::default(), &analyzer);
             let long: Vec<_> = counts.iter().filter(|(t, _, _)| t.len() > 40).collect();
             assert_eq!(long.len(), 1, "{counts:?}");
             assert_eq!(long[0].1, 2.0);
@@ -414,14 +406,7 @@ mod tests {
         article.lead = Some("États".into());
         article.tags = vec!["Rabat".into()];
         for _ in 0..3 {
-            let counts = term_counts(
-                &article,
-                &fields,
-                &analyzer,
-                &split(&article.title),
-                article.lead.as_deref().map(split).as_deref(),
-                &split(&article.body),
-            );
+            let counts = term_counts(&article, &fields, &analyzer);
             let counts: Vec<(&str, f64, &str)> = counts
                 .iter()
                 .map(|(t, tf, s)| (t.as_str(), *tf, s.as_str()))
