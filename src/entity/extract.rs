@@ -434,9 +434,16 @@ fn push(out: &mut Extraction, surface: &str, aliases: &AliasTable) {
     if folded.is_empty() {
         return;
     }
+    // The folded key itself when the alias table has no other for it: no second copy.
+    let canonical = aliases.canonical(&folded);
+    let key = if canonical == folded {
+        folded
+    } else {
+        canonical.to_owned()
+    };
     out.mentions.push(Mention {
         name: surface.trim().to_owned(),
-        key: aliases.canonical(&folded).to_owned(),
+        key,
     });
 }
 
