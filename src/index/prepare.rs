@@ -294,7 +294,9 @@ pub(crate) fn prepare(
 
     let mut entities: HashMap<String, (f32, String)> = HashMap::new();
     let add = |entities: &mut HashMap<String, (f32, String)>, key: String, multiplier: f32, name: &str| {
-        let slot = entities.entry(key).or_insert_with(|| (multiplier, name.to_owned()));
+        let slot = entities
+            .entry(key)
+            .or_insert_with(|| (multiplier, name.to_owned()));
         slot.0 = slot.0.max(multiplier);
     };
     let mut learned = Vec::new();
