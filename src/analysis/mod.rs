@@ -139,8 +139,8 @@ pub(crate) struct WordIds {
     pub(crate) surface: TextId,
 }
 
-/// Marks the ids of texts that a session keeps to itself: those of words too long to
-/// remember, and all of them when an outer session is using the memo.
+/// Marks the ids of texts that a session keeps to itself: those of a session nested in
+/// another, which is using the memo.
 const CALL_ONLY: TextId = 1 << 31;
 
 impl Texts {
@@ -180,7 +180,7 @@ pub(crate) struct Session<'m> {
     known: Option<&'m mut Texts>,
     /// Words remembered by all analyzers since the memo was emptied.
     remembered: Option<&'m mut usize>,
-    /// Texts of words not remembered, with ids marked [`CALL_ONLY`].
+    /// The texts of a nested session, with ids marked [`CALL_ONLY`].
     call_only: Texts,
 }
 
@@ -213,39 +213,41 @@ impl Session<'_> {
         }
     }
 
+    /// The texts that hold `id`, and its place there.
+    fn texts(&self, id: TextId) -> (&Texts, usize) {
+        if id & CALL_ONLY == 0 {
+            (
+                self.known.as_deref().expect("an id this session gave"),
+                id as usize,
+            )
+        } else {
+            (&self.call_only, (id & !CALL_ONLY) as usize)
+        }
+    }
+
     /// The text of an id that [`Session::word`] gave.
     pub(crate) fn text(&self, id: TextId) -> &str {
-        if id & CALL_ONLY == 0 {
-            self.known.as_ref().map(|known| &*known.texts[id as usize])
-        } else {
-            self.call_only.texts.get((id & !CALL_ONLY) as usize).map(|t| &**t)
-        }
-        .expect("an id this session gave")
+        let (texts, at) = self.texts(id);
+        &texts.texts[at]
     }
 
     /// The first eight bytes of a text (zero-padded) as an integer: two texts of different
     /// orders are in the order of their integers, so that sorting compares integers and reads
     /// the texts only on a tie.
     pub(crate) fn order(&self, id: TextId) -> u64 {
-        if id & CALL_ONLY == 0 {
-            self.known.as_ref().map(|known| known.orders[id as usize])
-        } else {
-            self.call_only.orders.get((id & !CALL_ONLY) as usize).copied()
-        }
-        .expect("an id this session gave")
+        let (texts, at) = self.texts(id);
+        texts.orders[at]
     }
 
     /// The caller's note on a text: kept as long as this thread remembers the text for this
     /// analyzer (at least until the session ends), [`NO_NOTE`] at first.
     pub(crate) fn note(&mut self, id: TextId) -> &mut Note {
-        if id & CALL_ONLY == 0 {
-            self.known
-                .as_deref_mut()
-                .map(|known| &mut known.notes[id as usize])
+        let texts = if id & CALL_ONLY == 0 {
+            self.known.as_deref_mut().expect("an id this session gave")
         } else {
-            self.call_only.notes.get_mut((id & !CALL_ONLY) as usize)
-        }
-        .expect("an id this session gave")
+            &mut self.call_only
+        };
+        &mut texts.notes[(id & !CALL_ONLY) as usize]
     }
 }
 
