@@ -248,8 +248,7 @@ struct Preparer<'i> {
     config: &'i IndexConfig,
     aliases: &'i AliasTable,
     analyzers: &'i Analyzers,
-    terms: &'i Vocabulary,
-    surfaces: &'i Vocabulary,
+    known: prepare::Vocabularies<'i>,
 }
 
 impl Preparer<'_> {
@@ -260,10 +259,7 @@ impl Preparer<'_> {
             &self.config.fields,
             self.analyzers,
             self.aliases,
-            prepare::Vocabularies {
-                terms: self.terms,
-                surfaces: self.surfaces,
-            },
+            self.known,
         )
     }
 }
@@ -834,8 +830,10 @@ impl Index {
             config: &self.config,
             aliases: &self.aliases,
             analyzers: &self.analyzers,
-            terms: &self.terms,
-            surfaces: &self.surfaces,
+            known: prepare::Vocabularies {
+                terms: &self.terms,
+                surfaces: &self.surfaces,
+            },
         }
     }
 
@@ -860,8 +858,7 @@ impl Index {
             config,
             aliases,
             analyzers,
-            terms,
-            surfaces,
+            known: prepare::Vocabularies { terms, surfaces },
         };
         let contents = Contents {
             docs,
