@@ -24,6 +24,15 @@ pub(crate) struct Extraction {
     pub(crate) learned: Vec<(String, String)>,
 }
 
+/// Where [`extract_segmented`] puts what it finds: each mention as it comes, borrowed, so
+/// that an article's hundredth "Maroc" copies nothing.
+pub(crate) struct Found<'s> {
+    /// Called with a mention's name as written and its key after the alias table.
+    pub(crate) mention: &'s mut dyn FnMut(&str, &str),
+    /// (long name key, acronym key) pairs learned from "Long Name (ACRONYM)".
+    pub(crate) learned: &'s mut Vec<(String, String)>,
+}
+
 /// Lower-case words that join the capitalised words of one name ("Luigi Di Maio",
 /// "Ministère de l'Intérieur", "Bachar al-Assad", "Bank of England").
 const PARTICLES: &[&str] = &[
@@ -79,6 +88,8 @@ fn lowercase_in(word: &str, list: &[&str]) -> bool {
 /// The words of `text` (its UAX #29 words with their byte offsets) as the extractor sees them.
 fn split_words<'t>(text: &'t str, segmented: &[(usize, &'t str)], lang: Language) -> Vec<Word<'t>> {
     let english = lang == Language::English;
+    let mut marks = memchr::memchr3_iter(b'\'', 0xE2, 0xCA, text.as_bytes());
+    let mut next_mark = 0;
     let mut words: Vec<Word<'t>> = WORDS.with(Pool::take);
     words.reserve(segmented.len());
     let mut prev_end = 0;
@@ -96,40 +107,18 @@ fn split_words<'t>(text: &'t str, segmented: &[(usize, &'t str)], lang: Language
                 gap.chars().all(|c| c == ' ' || c == '-' || c == '\u{a0}'),
             )
         };
-        // English possessives: "Apple’s" names Apple. Stripped first, so that "d's" is no elision.
-        let word = if english {
-            ["'s", "’s", "ʼs"]
-                .iter()
-                .find_map(|s| word.strip_suffix(s))
-                .filter(|w| !w.is_empty())
-                .unwrap_or(word)
+        // Bytes that start an apostrophe ('\'' and the first byte of each of `APOSTROPHES`)
+        // are rare: a word without one has no elision, and needs no search for it.
+        while next_mark < start {
+            next_mark = marks.next().unwrap_or(usize::MAX);
+        }
+        let (word, elided, main) = if !english && next_mark >= start + word.len() {
+            (word, false, start)
         } else {
-            word
+            elision(start, word, lang)
         };
-        let apostrophe = if word.is_ascii() {
-            word.bytes().position(|b| b == b'\'')
-        } else {
-            word.find(|c: char| c == '\'' || (!c.is_ascii() && APOSTROPHES.contains(&c)))
-        };
-        let (elided, main) = match apostrophe {
-            Some(at) => {
-                let head = &word[..at];
-                let after = at + word[at..].chars().next().map_or(1, char::len_utf8);
-                if (lowercase_in(head, lang.elisions()) || lowercase_in(head, PARTICLES))
-                    && after < word.len()
-                {
-                    (true, start + after)
-                } else {
-                    (false, start)
-                }
-            }
-            None => (false, start),
-        };
-        let main_text = if main == start {
-            word
-        } else {
-            &text[main..start + word.len()]
-        };
+        let end = start + word.len();
+        let main_text = if main == start { word } else { &text[main..end] };
         let first = match main_text.as_bytes().first() {
             Some(&b) if b.is_ascii() => Some(char::from(b)),
             _ => main_text.chars().next(),
@@ -142,7 +131,7 @@ fn split_words<'t>(text: &'t str, segmented: &[(usize, &'t str)], lang: Language
             && main_text.chars().filter(|c| c.is_alphabetic()).nth(1).is_some();
         words.push(Word {
             start,
-            end: start + word.len(),
+            end,
             main,
             elided,
             text: word,
@@ -151,9 +140,42 @@ fn split_words<'t>(text: &'t str, segmented: &[(usize, &'t str)], lang: Language
             sentence_start,
             joined,
         });
-        prev_end = start + word.len();
+        prev_end = end;
     }
     words
+}
+
+/// A word that may hold an apostrophe, as the extractor sees it: without an English
+/// possessive, whether it starts with an elided prefix ("l'", "d'"), and where its name part
+/// starts (the byte offset of the word, `start`, plus that of the name in it).
+fn elision(start: usize, word: &str, lang: Language) -> (&str, bool, usize) {
+    // English possessives: "Apple’s" names Apple. Stripped first, so that "d's" is no elision.
+    let word = if lang == Language::English {
+        ["'s", "’s", "ʼs"]
+            .iter()
+            .find_map(|s| word.strip_suffix(s))
+            .filter(|w| !w.is_empty())
+            .unwrap_or(word)
+    } else {
+        word
+    };
+    let apostrophe = if word.is_ascii() {
+        word.bytes().position(|b| b == b'\'')
+    } else {
+        word.find(|c: char| c == '\'' || (!c.is_ascii() && APOSTROPHES.contains(&c)))
+    };
+    match apostrophe {
+        Some(at) => {
+            let head = &word[..at];
+            let after = at + word[at..].chars().next().map_or(1, char::len_utf8);
+            if (lowercase_in(head, lang.elisions()) || lowercase_in(head, PARTICLES)) && after < word.len() {
+                (word, true, start + after)
+            } else {
+                (word, false, start)
+            }
+        }
+        None => (word, false, start),
+    }
 }
 
 /// Whether `word` is its own [`key`]: ASCII without capitals, white space or hyphens.
@@ -248,7 +270,8 @@ fn ascii_ends(word: &str) -> Option<(u8, u8)> {
 }
 
 fn is_particle(word: &Word<'_>) -> bool {
-    !word.capitalised && !word.elided && PARTICLES.contains(&word.text)
+    // No particle is longer than five bytes: most words are told apart by their length.
+    !word.capitalised && !word.elided && word.text.len() <= 5 && PARTICLES.contains(&word.text)
 }
 
 /// Extracts names from one text.
@@ -257,7 +280,26 @@ fn is_particle(word: &Word<'_>) -> bool {
 /// its multi-word variants as phrases to look for.
 pub(crate) fn extract(text: &str, lang: Language, aliases: &AliasTable) -> Extraction {
     let segmented = crate::analysis::word_indices(text);
-    extract_segmented(text, &segmented, lang, aliases)
+    let mut out = Extraction::default();
+    let mut mention = |name: &str, key: &str| {
+        out.mentions.push(Mention {
+            name: name.to_owned(),
+            key: key.to_owned(),
+        });
+    };
+    let mut learned = Vec::new();
+    extract_segmented(
+        text,
+        &segmented,
+        lang,
+        aliases,
+        &mut Found {
+            mention: &mut mention,
+            learned: &mut learned,
+        },
+    );
+    out.learned = learned;
+    out
 }
 
 /// [`extract`] of a text already split into its UAX #29 words with their byte offsets.
@@ -266,7 +308,8 @@ pub(crate) fn extract_segmented<'t>(
     segmented: &[(usize, &'t str)],
     lang: Language,
     aliases: &AliasTable,
-) -> Extraction {
+    out: &mut Found<'_>,
+) {
     let words = split_words(text, segmented, lang);
     let stop = crate::analysis::StopWords::shared(lang);
     // Positions of the capitalised words: the only ones most of what follows reads.
@@ -301,7 +344,7 @@ pub(crate) fn extract_segmented<'t>(
     // Words seen capitalised where capitals mean a name (not at a sentence start), and the
     // other capitalised words also seen in lower case: they tell a name at a sentence start
     // from an ordinary word.
-    let mut capitalised_inside: HashSet<&str> = HashSet::new();
+    let mut capitalised_inside: HashSet<&str> = HashSet::with_capacity(capitals.len());
     for &i in &capitals {
         if !words[i].sentence_start {
             capitalised_inside.insert(keys.get(i));
@@ -343,11 +386,10 @@ pub(crate) fn extract_segmented<'t>(
         }
     }
 
-    let mut out = Extraction::default();
     let mut covered: Vec<bool> = COVERED.with(Pool::take);
     covered.resize(words.len(), false);
-    quoted_names(text, &words, &mut covered, aliases, &mut out);
-    alias_phrases(text, &words, &keys, &mut covered, aliases, &mut out);
+    quoted_names(text, &words, &mut covered, aliases, out, &mut buffer);
+    alias_phrases(text, &words, &keys, &mut covered, aliases, out, &mut buffer);
 
     // The lower case of a run's first words, in one reused buffer.
     let mut lower = String::new();
@@ -410,8 +452,8 @@ pub(crate) fn extract_segmented<'t>(
         };
         if first < end_run && !common_noun {
             let surface = &text[words[first].main..words[last].end];
-            push(&mut out, surface, aliases);
-            learn_acronym(text, &words, first, last, aliases, &mut out);
+            push(out, surface, aliases, &mut buffer);
+            learn_acronym(text, &words, first, last, aliases, out);
         }
         next = end_run;
     }
@@ -426,25 +468,14 @@ pub(crate) fn extract_segmented<'t>(
     CAPITALS.with(|pool| pool.give(capitals));
     WORDS.with(|pool| pool.give(words));
     COVERED.with(|pool| pool.give(covered));
-    out
 }
 
-fn push(out: &mut Extraction, surface: &str, aliases: &AliasTable) {
-    let folded = key(surface);
-    if folded.is_empty() {
-        return;
+/// Gives `out` the mention written `surface`, its key folded in `buffer`.
+fn push(out: &mut Found<'_>, surface: &str, aliases: &AliasTable, buffer: &mut String) {
+    super::key_into(surface, buffer);
+    if !buffer.is_empty() {
+        (out.mention)(surface.trim(), aliases.canonical(buffer));
     }
-    // The folded key itself when the alias table has no other for it: no second copy.
-    let canonical = aliases.canonical(&folded);
-    let key = if canonical == folded {
-        folded
-    } else {
-        canonical.to_owned()
-    };
-    out.mentions.push(Mention {
-        name: surface.trim().to_owned(),
-        key,
-    });
 }
 
 /// "Bureau Central d'Investigations Judiciaires (BCIJ)": when the acronym's letters are the
@@ -455,7 +486,7 @@ fn learn_acronym(
     first: usize,
     last: usize,
     aliases: &AliasTable,
-    out: &mut Extraction,
+    out: &mut Found<'_>,
 ) {
     let Some(next) = words.get(last + 1) else { return };
     let gap = &text[words[last].end..next.start];
@@ -487,7 +518,8 @@ fn quoted_names(
     words: &[Word<'_>],
     covered: &mut [bool],
     aliases: &AliasTable,
-    out: &mut Extraction,
+    out: &mut Found<'_>,
+    buffer: &mut String,
 ) {
     for (open, close) in [('«', '»'), ('“', '”')] {
         let mut from = 0;
@@ -503,7 +535,7 @@ fn quoted_names(
             {
                 continue;
             }
-            push(out, &text[words[a].main..words[b - 1].end], aliases);
+            push(out, &text[words[a].main..words[b - 1].end], aliases, buffer);
             covered[a..b].iter_mut().for_each(|x| *x = true);
         }
     }
@@ -516,7 +548,8 @@ fn alias_phrases(
     keys: &Keys,
     covered: &mut [bool],
     aliases: &AliasTable,
-    out: &mut Extraction,
+    out: &mut Found<'_>,
+    buffer: &mut String,
 ) {
     if !aliases.has_phrases() {
         return;
@@ -532,7 +565,7 @@ fn alias_phrases(
         match matched {
             Some(phrase) => {
                 let n = phrase.len();
-                push(out, &text[words[i].main..words[i + n - 1].end], aliases);
+                push(out, &text[words[i].main..words[i + n - 1].end], aliases, buffer);
                 covered[i..i + n].iter_mut().for_each(|c| *c = true);
                 i += n;
             }
@@ -567,6 +600,25 @@ mod tests {
         fn the_ascii_ends_of_a_word_are_those_of_its_key(word in "[a-zA-Z0-9éÉœŒßİ'’\u{301}\u{a0}-]{1,8}") {
             if let Some(ends) = ascii_ends(&word) {
                 proptest::prop_assert_eq!(ends, KeyFilter::ends(&key(&word)));
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Words skipped by the search for apostrophes (no byte that starts one) have the
+        /// elision and name part that the search would give them.
+        #[test]
+        fn words_without_an_apostrophe_byte_need_no_search(
+            text in "([lLdD]?['’ʼ‘′`]?[a-zA-ZéÉ’ʼ‘′]{0,6}[ ,.\n«»—]{1,2}){0,12}",
+            english in proptest::bool::ANY,
+        ) {
+            let lang = if english { Language::English } else { Language::French };
+            let segmented = crate::analysis::word_indices(&text);
+            let words = split_words(&text, &segmented, lang);
+            proptest::prop_assert_eq!(words.len(), segmented.len());
+            for (w, &(start, word)) in words.iter().zip(&segmented) {
+                let (text_of, elided, main) = elision(start, word, lang);
+                proptest::prop_assert_eq!((w.text, w.elided, w.main), (text_of, elided, main), "{:?}", word);
             }
         }
     }

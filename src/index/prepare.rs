@@ -10,7 +10,7 @@ use hashbrown::HashMap;
 use super::{FieldWeights, Vocabulary};
 use crate::analysis::{Analyzer, Analyzers, NO_NOTE, Session, TextId, WordIds};
 use crate::article::Article;
-use crate::entity::{self, AliasTable, Extraction};
+use crate::entity::{self, AliasTable, Found};
 use crate::language::Language;
 use crate::scratch::Pool;
 
@@ -293,45 +293,49 @@ pub(crate) fn prepare(
     let terms = prepared_terms(&article, fields, analyzer, &title, lead.as_deref(), &body, known);
 
     let mut entities: HashMap<String, (f32, String)> = HashMap::new();
-    let add = |entities: &mut HashMap<String, (f32, String)>, key: String, multiplier: f32, name: &str| {
-        let slot = entities
-            .entry(key)
-            .or_insert_with(|| (multiplier, name.to_owned()));
-        slot.0 = slot.0.max(multiplier);
+    // Keys and names are copied once per entity, not once per mention.
+    let add = |entities: &mut HashMap<String, (f32, String)>, key: &str, multiplier: f32, name: &str| {
+        match entities.get_mut(key) {
+            Some(slot) => slot.0 = slot.0.max(multiplier),
+            None => {
+                entities.insert(key.to_owned(), (multiplier, name.to_owned()));
+            }
+        }
     };
     let mut learned = Vec::new();
-    let mut from_text = |text: &str, words: &[(usize, &str)]| {
-        let Extraction {
-            mentions,
-            learned: taught,
-        } = entity::extract_segmented(text, words, lang, aliases);
-        learned.extend(taught);
-        mentions
+    let mut extract = |text: &str, words: &[(usize, &str)], mention: &mut dyn FnMut(&str, &str)| {
+        let mut found = Found {
+            mention,
+            learned: &mut learned,
+        };
+        entity::extract_segmented(text, words, lang, aliases, &mut found);
     };
-    for m in from_text(&article.body, &body) {
-        add(&mut entities, m.key, 1.0, &m.name);
-    }
+    extract(&article.body, &body, &mut |name, key| {
+        add(&mut entities, key, 1.0, name)
+    });
     if let (Some(text), Some(words)) = (&article.lead, &lead) {
-        for m in from_text(text, words) {
-            add(&mut entities, m.key, PROMINENT, &m.name);
-        }
+        extract(text, words, &mut |name, key| {
+            add(&mut entities, key, PROMINENT, name)
+        });
     }
     // Headlines capitalise freely ("Apple To Launch New iPad"): a title name counts only
     // when the text names it too, the alias table knows it, or it is an acronym.
-    for m in from_text(&article.title, &title) {
-        let acronym = m.name.chars().all(|c| !c.is_alphabetic() || c.is_uppercase());
-        if entities.contains_key(&m.key) || aliases.contains(&m.key) || acronym {
-            add(&mut entities, m.key, PROMINENT, &m.name);
+    extract(&article.title, &title, &mut |name, key| {
+        let acronym = name.chars().all(|c| !c.is_alphabetic() || c.is_uppercase());
+        if entities.contains_key(key) || aliases.contains(key) || acronym {
+            add(&mut entities, key, PROMINENT, name);
         }
-    }
+    });
     for name in &article.entities {
-        let key = aliases.canonical(&entity::key(name)).to_owned();
+        let folded = entity::key(name);
+        let key = aliases.canonical(&folded);
         if !key.is_empty() {
             add(&mut entities, key, PROMINENT, name);
         }
     }
     for tag in &article.tags {
-        let key = aliases.canonical(&entity::key(tag)).to_owned();
+        let folded = entity::key(tag);
+        let key = aliases.canonical(&folded);
         if !key.is_empty() {
             add(&mut entities, key, 1.0, tag);
         }
