@@ -456,6 +456,8 @@ pub struct JsonlReader<R> {
     line: u64,
     bytes_read: u64,
     failed: bool,
+    /// The end of the input was met (see [`JsonlReader::has_more`]).
+    ended: bool,
     max_line_bytes: usize,
 }
 
@@ -468,6 +470,7 @@ impl<R: BufRead> JsonlReader<R> {
             line: 0,
             bytes_read: 0,
             failed: false,
+            ended: false,
             max_line_bytes: usize::MAX,
         }
     }
@@ -515,6 +518,34 @@ impl<R: BufRead> JsonlReader<R> {
 }
 
 impl<R: BufRead> JsonlReader<R> {
+    /// Up to `lines` lines (fewer when they hold `bytes` or more together), with their numbers,
+    /// as [`JsonlReader::next_line`] gives them; and the error that stopped the reading, if
+    /// one did.
+    pub(crate) fn next_lines(&mut self, lines: usize, bytes: usize) -> (Vec<(u64, Vec<u8>)>, Option<Error>) {
+        let mut chunk = Vec::with_capacity(lines);
+        let mut chunk_bytes = 0;
+        while chunk.len() < lines && chunk_bytes < bytes {
+            match self.next_line() {
+                Some(Ok(raw)) => {
+                    chunk_bytes += raw.1.len();
+                    chunk.push(raw);
+                }
+                Some(Err(e)) => return (chunk, Some(e)),
+                None => {
+                    self.ended = true;
+                    break;
+                }
+            }
+        }
+        (chunk, None)
+    }
+
+    /// Whether [`JsonlReader::next_lines`] may give more lines: it has not met the end of
+    /// the input nor an error.
+    pub(crate) fn has_more(&self) -> bool {
+        !self.ended && !self.failed
+    }
+
     /// The next line and its number, checked for length only (its text is checked and parsed
     /// by [`parse_line`], on any core); after an error, `None`.
     fn next_line(&mut self) -> Option<Result<(u64, Vec<u8>)>> {
@@ -545,7 +576,7 @@ impl<R: BufRead> JsonlReader<R> {
 
 /// The article of one line read by [`JsonlReader::next_line`] (`None` for a blank line), or
 /// its error naming the line.
-fn parse_line((line, bytes): (u64, Vec<u8>)) -> Result<Option<(u64, Article)>> {
+pub(crate) fn parse_line((line, bytes): (u64, Vec<u8>)) -> Result<Option<(u64, Article)>> {
     let text = std::str::from_utf8(&bytes).map_err(|e| {
         Error::input(format!("invalid UTF-8 at byte {} of the line", e.valid_up_to())).at_line(line)
     })?;
@@ -640,43 +671,19 @@ pub(crate) fn read_each<R: BufRead>(
     mut each: impl FnMut(Article) -> Result<()>,
 ) -> Result<Vec<Warning>> {
     use rayon::prelude::*;
-    let mut warnings = Vec::new();
-    let mut lines: hashbrown::HashMap<String, u64> = hashbrown::HashMap::new();
+    let mut repeats = Repeats::default();
     loop {
         // Lines are read on this thread and parsed on every core, a chunk at a time; they are
         // then taken in file order, so the first error in the file is the one reported.
-        let mut chunk = Vec::with_capacity(PARSE_CHUNK);
-        let mut chunk_bytes = 0;
-        let mut stopped = None;
-        while chunk.len() < PARSE_CHUNK && chunk_bytes < PARSE_CHUNK_BYTES {
-            match reader.next_line() {
-                Some(Ok(raw)) => {
-                    chunk_bytes += raw.1.len();
-                    chunk.push(raw);
-                }
-                Some(Err(e)) => {
-                    stopped = Some(e);
-                    break;
-                }
-                None => break,
-            }
-        }
+        let (chunk, stopped) = reader.next_lines(PARSE_CHUNK, PARSE_CHUNK_BYTES);
         // Stopped by an error, or by the end of the input when the chunk is not full.
-        let more = stopped.is_none() && (chunk.len() == PARSE_CHUNK || chunk_bytes >= PARSE_CHUNK_BYTES);
+        let more = stopped.is_none() && reader.has_more();
         let parsed: Vec<Result<Option<(u64, Article)>>> = chunk.into_par_iter().map(parse_line).collect();
         for item in parsed {
             let Some((line, article)) = item? else {
                 continue;
             };
-            if let Some(first) = lines.insert(article.id.clone(), line) {
-                warnings.push(Warning {
-                    line,
-                    message: format!(
-                        "id {} repeats line {first}; the later line replaces it",
-                        quoted(&article.id)
-                    ),
-                });
-            }
+            repeats.note(&article.id, line);
             each(article).map_err(|e| e.at_line(line))?;
         }
         progress(reader.bytes_read());
@@ -687,16 +694,49 @@ pub(crate) fn read_each<R: BufRead>(
             break;
         }
     }
-    if lines.is_empty() {
-        return Err(Error::input("no article found: the input is empty"));
+    repeats.finish()
+}
+
+/// The ids of a stream's articles with the line that last gave each: a later line with the
+/// same id replaces the article, with a warning.
+#[derive(Default)]
+pub(crate) struct Repeats {
+    lines: hashbrown::HashMap<String, u64>,
+    warnings: Vec<Warning>,
+}
+
+impl Repeats {
+    /// The article of `line` has this id.
+    pub(crate) fn note(&mut self, id: &str, line: u64) {
+        let first = match self.lines.get_mut(id) {
+            Some(at) => std::mem::replace(at, line),
+            None => {
+                self.lines.insert(id.to_owned(), line);
+                return;
+            }
+        };
+        self.warnings.push(Warning {
+            line,
+            message: format!(
+                "id {} repeats line {first}; the later line replaces it",
+                quoted(id)
+            ),
+        });
     }
-    Ok(warnings)
+
+    /// The warnings, or an input error when the stream held no article.
+    pub(crate) fn finish(self) -> Result<Vec<Warning>> {
+        if self.lines.is_empty() {
+            return Err(Error::input("no article found: the input is empty"));
+        }
+        Ok(self.warnings)
+    }
 }
 
 /// Lines parsed at once by [`read_each`], and the most text they may hold together: lines
 /// may be up to tens of megabytes each.
 const PARSE_CHUNK: usize = 2_048;
-const PARSE_CHUNK_BYTES: usize = 64 << 20;
+pub(crate) const PARSE_CHUNK_BYTES: usize = 64 << 20;
 
 #[cfg(test)]
 mod tests {

@@ -234,12 +234,12 @@ impl IndexConfig {
     }
 }
 
-/// How many articles a bulk load queues before analysing and indexing them (on every core,
-/// [`PIPELINE_CHUNK`] at a time): it bounds the memory of queued articles.
+/// How many articles [`Index::add_many`] queues before analysing and indexing them (on every
+/// core, [`PIPELINE_CHUNK`] at a time): it bounds the memory of queued articles.
 const BATCH: usize = 2048;
 
-/// How many articles of a batch are inserted while the next as many are analysed: small
-/// enough that the last chunk of a batch, inserted alone, costs little.
+/// How many articles are inserted while the next as many are analysed: small enough that the
+/// last chunk, inserted alone, costs little, and that a stream holds few articles at once.
 const PIPELINE_CHUNK: usize = 256;
 
 /// What preparing an article reads of the index.
@@ -252,6 +252,12 @@ struct Preparer<'i> {
 }
 
 impl Preparer<'_> {
+    /// What `add`, `update` and `upsert` check before they change anything.
+    fn check(&self, article: &Article) -> Result<()> {
+        article.validate()?;
+        self.config.limits.check(article)
+    }
+
     fn prepare(&self, article: Article) -> Prepared {
         prepare::prepare(
             article,
@@ -543,23 +549,65 @@ impl Index {
         articles: impl IntoIterator<Item = Article>,
     ) -> Result<Index> {
         let mut index = Index::with_aliases(config, aliases)?;
-        let mut batch = Vec::with_capacity(BATCH);
-        for article in articles {
-            index.queue(&mut batch, article)?;
-        }
-        index.upsert_batch(batch);
+        let mut articles = articles.into_iter();
+        let chunks = std::iter::from_fn(|| {
+            let chunk: Vec<Article> = articles.by_ref().take(PIPELINE_CHUNK).collect();
+            (!chunk.is_empty()).then_some(Ok(chunk))
+        });
+        index.upsert_stream(
+            chunks,
+            |preparer, article| {
+                preparer.check(&article)?;
+                Ok(Some((0, article)))
+            },
+            |_, _| {},
+        )?;
         Ok(index)
     }
 
-    /// Checks an article and queues it for [`Index::upsert_batch`], which runs when the
-    /// batch is full.
-    fn queue(&mut self, batch: &mut Vec<Article>, article: Article) -> Result<()> {
-        self.check(&article)?;
-        batch.push(article);
-        if batch.len() == BATCH {
-            self.upsert_batch(std::mem::take(batch));
+    /// Upserts, in order, the articles that `make` gives for the items of `chunks` (`None`
+    /// for an item without one, such as a blank line), each with a number for `accept`,
+    /// which sees them in order. A chunk is made and prepared on every core while the one
+    /// before it is inserted, with no pause between batches.
+    ///
+    /// # Errors
+    /// The first error in item order, of `chunks` or of `make`. The index then holds only
+    /// some of the articles before it: callers that build an index drop it.
+    fn upsert_stream<T: Send>(
+        &mut self,
+        chunks: impl Iterator<Item = Result<Vec<T>>>,
+        make: impl Fn(&Preparer<'_>, T) -> Result<Option<(u64, Article)>> + Sync,
+        mut accept: impl FnMut(u64, &Article),
+    ) -> Result<()> {
+        use rayon::prelude::*;
+        let mut chunks = chunks.fuse();
+        let mut ready: Vec<Resolved> = Vec::new();
+        loop {
+            let chunk = match chunks.next() {
+                Some(Ok(chunk)) => chunk,
+                None if ready.is_empty() => return Ok(()),
+                None => Vec::new(),
+                Some(Err(e)) => return Err(e),
+            };
+            let (preparer, mut contents) = self.split();
+            let (prepared, ()) = rayon::join(
+                || {
+                    chunk
+                        .into_par_iter()
+                        .map(|item| Ok(make(&preparer, item)?.map(|(n, a)| (n, preparer.prepare(a)))))
+                        .collect::<Vec<Result<Option<(u64, Prepared)>>>>()
+                },
+                || ready.drain(..).for_each(|r| contents.upsert(r)),
+            );
+            // Interned in article order, before the next chunk is prepared: the same ids as
+            // inserting one article at a time.
+            for item in prepared {
+                if let Some((n, p)) = item? {
+                    accept(n, &p.article);
+                    ready.push(self.resolve(p));
+                }
+            }
         }
-        Ok(())
     }
 
     /// Upserts checked articles in order, analysing them on all cores first: a chunk of them
@@ -591,8 +639,7 @@ impl Index {
 
     /// What `add`, `update` and `upsert` check before they change anything.
     fn check(&self, article: &Article) -> Result<()> {
-        article.validate()?;
-        self.config.limits.check(article)
+        self.preparer().check(article)
     }
 
     /// [`Index::check`], and that the id is new: neither indexed nor `pending` (the ids of
@@ -633,11 +680,35 @@ impl Index {
         progress: impl FnMut(u64),
     ) -> Result<(Index, Vec<crate::Warning>)> {
         let mut index = Index::with_aliases(config, aliases)?;
-        let reader = reader.max_line_bytes(index.config.limits.max_json_line_bytes());
-        let mut batch = Vec::with_capacity(BATCH);
-        let warnings =
-            crate::article::read_each(reader, progress, |article| index.queue(&mut batch, article))?;
-        index.upsert_batch(batch);
+        let mut reader = reader.max_line_bytes(index.config.limits.max_json_line_bytes());
+        let mut progress = progress;
+        // Lines are read on this thread, then parsed, checked and analysed on every core.
+        let mut stopped = None;
+        let chunks = std::iter::from_fn(|| {
+            if let Some(e) = stopped.take() {
+                return Some(Err(e));
+            }
+            if !reader.has_more() {
+                return None;
+            }
+            let (chunk, error) = reader.next_lines(PIPELINE_CHUNK, crate::article::PARSE_CHUNK_BYTES);
+            progress(reader.bytes_read());
+            stopped = error;
+            Some(Ok(chunk))
+        });
+        let mut repeats = crate::article::Repeats::default();
+        index.upsert_stream(
+            chunks,
+            |preparer, raw| {
+                let Some((line, article)) = crate::article::parse_line(raw)? else {
+                    return Ok(None);
+                };
+                preparer.check(&article).map_err(|e| e.at_line(line))?;
+                Ok(Some((line, article)))
+            },
+            |line, article| repeats.note(&article.id, line),
+        )?;
+        let warnings = repeats.finish()?;
         Ok((index, warnings))
     }
 
