@@ -482,9 +482,10 @@ impl<R: BufRead> JsonlReader<R> {
         self
     }
 
-    /// Reads one line into the buffer, up to the limit; `Ok(false)` at the end of input.
-    fn read_line(&mut self) -> std::io::Result<bool> {
-        self.buffer.clear();
+    /// Appends one line to `out`, up to one byte past the limit (which tells an overlong line);
+    /// `Ok(false)` at the end of input.
+    fn read_line(&mut self, out: &mut Vec<u8>) -> std::io::Result<bool> {
+        let start = out.len();
         loop {
             let available = match self.reader.fill_buf() {
                 Ok(bytes) => bytes,
@@ -492,7 +493,7 @@ impl<R: BufRead> JsonlReader<R> {
                 Err(e) => return Err(e),
             };
             if available.is_empty() {
-                return Ok(!self.buffer.is_empty());
+                return Ok(out.len() > start);
             }
             let (take, done) = match memchr::memchr(b'\n', available) {
                 Some(at) => (at + 1, true),
@@ -501,11 +502,11 @@ impl<R: BufRead> JsonlReader<R> {
             let room = self
                 .max_line_bytes
                 .saturating_add(1)
-                .saturating_sub(self.buffer.len());
-            self.buffer.extend_from_slice(&available[..take.min(room)]);
+                .saturating_sub(out.len() - start);
+            out.extend_from_slice(&available[..take.min(room)]);
             self.reader.consume(take);
             self.bytes_read += take as u64;
-            if done || self.buffer.len() > self.max_line_bytes {
+            if done || out.len() - start > self.max_line_bytes {
                 return Ok(true);
             }
         }
@@ -518,26 +519,23 @@ impl<R: BufRead> JsonlReader<R> {
 }
 
 impl<R: BufRead> JsonlReader<R> {
-    /// Up to `lines` lines (fewer when they hold `bytes` or more together), with their numbers,
-    /// as [`JsonlReader::next_line`] gives them; and the error that stopped the reading, if
-    /// one did.
-    pub(crate) fn next_lines(&mut self, lines: usize, bytes: usize) -> (Vec<(u64, Vec<u8>)>, Option<Error>) {
-        let mut chunk = Vec::with_capacity(lines);
-        let mut chunk_bytes = 0;
-        while chunk.len() < lines && chunk_bytes < bytes {
-            match self.next_line() {
-                Some(Ok(raw)) => {
-                    chunk_bytes += raw.1.len();
-                    chunk.push(raw);
-                }
-                Some(Err(e)) => return (chunk, Some(e)),
+    /// Reads into `into`, emptied first, up to `lines` lines (fewer when they hold `bytes` or
+    /// more together) with their numbers; returns the error that stopped the reading, if one
+    /// did. The lines are checked for length only (their text is checked and parsed by
+    /// [`parse_line`], on any core).
+    pub(crate) fn next_lines(&mut self, into: &mut Lines, lines: usize, bytes: usize) -> Option<Error> {
+        into.clear();
+        while into.ends.len() < lines && into.bytes.len() < bytes {
+            match self.next_line(&mut into.bytes) {
+                Some(Ok(line)) => into.ends.push((line, into.bytes.len())),
+                Some(Err(e)) => return Some(e),
                 None => {
                     self.ended = true;
                     break;
                 }
             }
         }
-        (chunk, None)
+        None
     }
 
     /// Whether [`JsonlReader::next_lines`] may give more lines: it has not met the end of
@@ -546,38 +544,72 @@ impl<R: BufRead> JsonlReader<R> {
         !self.ended && !self.failed
     }
 
-    /// The next line and its number, checked for length only (its text is checked and parsed
-    /// by [`parse_line`], on any core); after an error, `None`.
-    fn next_line(&mut self) -> Option<Result<(u64, Vec<u8>)>> {
+    /// Appends the next line to `out` and gives its number, checked for length only; after an
+    /// error, `None`.
+    fn next_line(&mut self, out: &mut Vec<u8>) -> Option<Result<u64>> {
         if self.failed {
             return None;
         }
-        match self.read_line() {
+        let start = out.len();
+        match self.read_line(out) {
             Ok(false) => return None,
             Ok(true) => {}
             Err(e) => {
                 self.failed = true;
+                out.truncate(start);
                 return Some(Err(Error::io(format!("line {}", self.line + 1), e)));
             }
         }
         self.line += 1;
-        if self.buffer.len() > self.max_line_bytes {
+        if out.len() - start > self.max_line_bytes {
             self.failed = true;
+            out.truncate(start);
             return Some(Err(Error::input(format!(
                 "longer than {} bytes (limits.max_article_bytes)",
                 self.max_line_bytes
             ))
             .at_line(self.line)));
         }
-        // Copied to its length: the buffer keeps the capacity of the longest line read.
-        Some(Ok((self.line, self.buffer.clone())))
+        Some(Ok(self.line))
+    }
+}
+
+/// Lines of JSON read at once, end to end in one buffer that the next lines reuse: no
+/// allocation per line, and no memory freed and faulted in again between chunks.
+#[derive(Default)]
+pub(crate) struct Lines {
+    bytes: Vec<u8>,
+    /// Each line's number and where it ends in `bytes` (it starts where the one before ends).
+    ends: Vec<(u64, usize)>,
+}
+
+/// A chunk of lines keeps at most this much memory for the next one.
+const KEPT_LINE_BYTES: usize = 16 << 20;
+
+impl Lines {
+    fn clear(&mut self) {
+        if self.bytes.capacity() > KEPT_LINE_BYTES {
+            self.bytes = Vec::new();
+        }
+        self.bytes.clear();
+        self.ends.clear();
+    }
+
+    /// Each line with its number, in order, for any number of cores.
+    pub(crate) fn par_iter(&self) -> impl rayon::iter::IndexedParallelIterator<Item = (u64, &[u8])> {
+        use rayon::prelude::*;
+        (0..self.ends.len()).into_par_iter().map(|i| {
+            let start = i.checked_sub(1).map_or(0, |before| self.ends[before].1);
+            let (line, end) = self.ends[i];
+            (line, &self.bytes[start..end])
+        })
     }
 }
 
 /// The article of one line read by [`JsonlReader::next_line`] (`None` for a blank line), or
 /// its error naming the line.
-pub(crate) fn parse_line((line, bytes): (u64, Vec<u8>)) -> Result<Option<(u64, Article)>> {
-    let text = std::str::from_utf8(&bytes).map_err(|e| {
+pub(crate) fn parse_line((line, bytes): (u64, &[u8])) -> Result<Option<(u64, Article)>> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
         Error::input(format!("invalid UTF-8 at byte {} of the line", e.valid_up_to())).at_line(line)
     })?;
     let text = text.trim_start_matches('\u{feff}').trim();
@@ -594,7 +626,12 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            let result = self.next_line()?.and_then(parse_line);
+            let mut buffer = std::mem::take(&mut self.buffer);
+            buffer.clear();
+            let next = self.next_line(&mut buffer);
+            let result = next.map(|read| read.and_then(|line| parse_line((line, &buffer))));
+            self.buffer = buffer;
+            let result = result?;
             self.failed = result.is_err();
             match result {
                 Ok(None) => continue,
@@ -672,13 +709,14 @@ pub(crate) fn read_each<R: BufRead>(
 ) -> Result<Vec<Warning>> {
     use rayon::prelude::*;
     let mut repeats = Repeats::default();
+    let mut lines = Lines::default();
     loop {
         // Lines are read on this thread and parsed on every core, a chunk at a time; they are
         // then taken in file order, so the first error in the file is the one reported.
-        let (chunk, stopped) = reader.next_lines(PARSE_CHUNK, PARSE_CHUNK_BYTES);
+        let stopped = reader.next_lines(&mut lines, PARSE_CHUNK, PARSE_CHUNK_BYTES);
         // Stopped by an error, or by the end of the input when the chunk is not full.
         let more = stopped.is_none() && reader.has_more();
-        let parsed: Vec<Result<Option<(u64, Article)>>> = chunk.into_par_iter().map(parse_line).collect();
+        let parsed: Vec<Result<Option<(u64, Article)>>> = lines.par_iter().map(parse_line).collect();
         for item in parsed {
             let Some((line, article)) = item? else {
                 continue;

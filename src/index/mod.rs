@@ -550,52 +550,57 @@ impl Index {
     ) -> Result<Index> {
         let mut index = Index::with_aliases(config, aliases)?;
         let mut articles = articles.into_iter();
-        let chunks = std::iter::from_fn(|| {
-            let chunk: Vec<Article> = articles.by_ref().take(PIPELINE_CHUNK).collect();
-            (!chunk.is_empty()).then_some(Ok(chunk))
-        });
         index.upsert_stream(
-            chunks,
-            |preparer, article| {
-                preparer.check(&article)?;
-                Ok(Some((0, article)))
+            Vec::with_capacity(PIPELINE_CHUNK),
+            |chunk: &mut Vec<Article>| {
+                chunk.extend(articles.by_ref().take(PIPELINE_CHUNK));
+                Ok(!chunk.is_empty())
+            },
+            |preparer, chunk| {
+                use rayon::prelude::*;
+                chunk
+                    .par_drain(..)
+                    .map(|article| {
+                        preparer.check(&article)?;
+                        Ok(Some((0, preparer.prepare(article))))
+                    })
+                    .collect()
             },
             |_, _| {},
         )?;
         Ok(index)
     }
 
-    /// Upserts, in order, the articles that `make` gives for the items of `chunks` (`None`
-    /// for an item without one, such as a blank line), each with a number for `accept`,
-    /// which sees them in order. A chunk is made and prepared on every core while the one
-    /// before it is inserted, with no pause between batches.
+    /// Upserts, in order, the articles of a stream of chunks: `fill` fills `chunk` with the
+    /// next items (`false` when there are none left), and `make` prepares their articles on
+    /// every core, each with a number for `accept` (`None` for an item without one, such as a
+    /// blank line). A chunk is made and prepared while the one before it is inserted, with no
+    /// pause between batches; `accept` sees the articles in order.
     ///
     /// # Errors
-    /// The first error in item order, of `chunks` or of `make`. The index then holds only
+    /// The first error in item order, of `fill` or of `make`. The index then holds only
     /// some of the articles before it: callers that build an index drop it.
-    fn upsert_stream<T: Send>(
+    fn upsert_stream<C: Send>(
         &mut self,
-        chunks: impl Iterator<Item = Result<Vec<T>>>,
-        make: impl Fn(&Preparer<'_>, T) -> Result<Option<(u64, Article)>> + Sync,
+        mut chunk: C,
+        mut fill: impl FnMut(&mut C) -> Result<bool>,
+        make: impl Fn(&Preparer<'_>, &mut C) -> Vec<Result<Option<(u64, Prepared)>>> + Sync,
         mut accept: impl FnMut(u64, &Article),
     ) -> Result<()> {
-        use rayon::prelude::*;
-        let mut chunks = chunks.fuse();
         let mut ready: Vec<Resolved> = Vec::new();
         loop {
-            let chunk = match chunks.next() {
-                Some(Ok(chunk)) => chunk,
-                None if ready.is_empty() => return Ok(()),
-                None => Vec::new(),
-                Some(Err(e)) => return Err(e),
-            };
+            let more = fill(&mut chunk)?;
+            if !more && ready.is_empty() {
+                return Ok(());
+            }
             let (preparer, mut contents) = self.split();
             let (prepared, ()) = rayon::join(
                 || {
-                    chunk
-                        .into_par_iter()
-                        .map(|item| Ok(make(&preparer, item)?.map(|(n, a)| (n, preparer.prepare(a)))))
-                        .collect::<Vec<Result<Option<(u64, Prepared)>>>>()
+                    if more {
+                        make(&preparer, &mut chunk)
+                    } else {
+                        Vec::new()
+                    }
                 },
                 || ready.drain(..).for_each(|r| contents.upsert(r)),
             );
@@ -684,27 +689,34 @@ impl Index {
         let mut progress = progress;
         // Lines are read on this thread, then parsed, checked and analysed on every core.
         let mut stopped = None;
-        let chunks = std::iter::from_fn(|| {
+        let fill = |lines: &mut crate::article::Lines| {
             if let Some(e) = stopped.take() {
-                return Some(Err(e));
+                return Err(e);
             }
             if !reader.has_more() {
-                return None;
+                return Ok(false);
             }
-            let (chunk, error) = reader.next_lines(PIPELINE_CHUNK, crate::article::PARSE_CHUNK_BYTES);
+            // An error comes after the lines before it.
+            stopped = reader.next_lines(lines, PIPELINE_CHUNK, crate::article::PARSE_CHUNK_BYTES);
             progress(reader.bytes_read());
-            stopped = error;
-            Some(Ok(chunk))
-        });
+            Ok(true)
+        };
         let mut repeats = crate::article::Repeats::default();
         index.upsert_stream(
-            chunks,
-            |preparer, raw| {
-                let Some((line, article)) = crate::article::parse_line(raw)? else {
-                    return Ok(None);
-                };
-                preparer.check(&article).map_err(|e| e.at_line(line))?;
-                Ok(Some((line, article)))
+            crate::article::Lines::default(),
+            fill,
+            |preparer, lines| {
+                use rayon::prelude::*;
+                lines
+                    .par_iter()
+                    .map(|raw| {
+                        let Some((line, article)) = crate::article::parse_line(raw)? else {
+                            return Ok(None);
+                        };
+                        preparer.check(&article).map_err(|e| e.at_line(line))?;
+                        Ok(Some((line, preparer.prepare(article))))
+                    })
+                    .collect()
             },
             |line, article| repeats.note(&article.id, line),
         )?;
