@@ -6,7 +6,19 @@
 
 /// JSON Lines in, an index and its pages out; errors are fine, panics are not.
 pub fn jsonl_reader(data: &[u8]) {
-    let _ = connexe::Corpus::from_jsonl(data);
+    let corpus = connexe::Corpus::from_jsonl(data);
+    // The index reads the same articles, a chunk of lines at a time, and checks them more.
+    let read = connexe::Index::from_jsonl(
+        Default::default(),
+        Default::default(),
+        connexe::JsonlReader::new(data),
+        |_| {},
+    );
+    if let Ok((index, warnings)) = read {
+        let corpus = corpus.expect("what the index reads, the corpus reads");
+        assert_eq!(index.len(), corpus.articles.len());
+        assert_eq!(warnings, corpus.warnings);
+    }
 
     let articles: Vec<connexe::Article> = connexe::JsonlReader::new(data)
         .max_line_bytes(4096)

@@ -524,15 +524,13 @@ impl<R: BufRead> JsonlReader<R> {
     /// did. The lines are checked for length only (their text is checked and parsed by
     /// [`parse_line`], on any core).
     pub(crate) fn next_lines(&mut self, into: &mut Lines, lines: usize, bytes: usize) -> Option<Error> {
+        debug_assert!(lines > 0 && bytes > 0, "a chunk holds at least one line");
         into.clear();
         while into.ends.len() < lines && into.bytes.len() < bytes {
             match self.next_line(&mut into.bytes) {
                 Some(Ok(line)) => into.ends.push((line, into.bytes.len())),
                 Some(Err(e)) => return Some(e),
-                None => {
-                    self.ended = true;
-                    break;
-                }
+                None => break,
             }
         }
         None
@@ -552,7 +550,10 @@ impl<R: BufRead> JsonlReader<R> {
         }
         let start = out.len();
         match self.read_line(out) {
-            Ok(false) => return None,
+            Ok(false) => {
+                self.ended = true;
+                return None;
+            }
             Ok(true) => {}
             Err(e) => {
                 self.failed = true;
@@ -583,15 +584,12 @@ pub(crate) struct Lines {
     ends: Vec<(u64, usize)>,
 }
 
-/// A chunk of lines keeps at most this much memory for the next one.
-const KEPT_LINE_BYTES: usize = 16 << 20;
-
 impl Lines {
+    /// Empties the lines, keeping the memory of a full chunk ([`PARSE_CHUNK_BYTES`]) at most:
+    /// not that of a chunk that one huge line made larger.
     fn clear(&mut self) {
-        if self.bytes.capacity() > KEPT_LINE_BYTES {
-            self.bytes = Vec::new();
-        }
         self.bytes.clear();
+        self.bytes.shrink_to(PARSE_CHUNK_BYTES);
         self.ends.clear();
     }
 
@@ -606,7 +604,7 @@ impl Lines {
     }
 }
 
-/// The article of one line read by [`JsonlReader::next_line`] (`None` for a blank line), or
+/// The article of one line read by [`JsonlReader::next_lines`] (`None` for a blank line), or
 /// its error naming the line.
 pub(crate) fn parse_line((line, bytes): (u64, &[u8])) -> Result<Option<(u64, Article)>> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
@@ -714,8 +712,7 @@ pub(crate) fn read_each<R: BufRead>(
         // Lines are read on this thread and parsed on every core, a chunk at a time; they are
         // then taken in file order, so the first error in the file is the one reported.
         let stopped = reader.next_lines(&mut lines, PARSE_CHUNK, PARSE_CHUNK_BYTES);
-        // Stopped by an error, or by the end of the input when the chunk is not full.
-        let more = stopped.is_none() && reader.has_more();
+        let more = reader.has_more();
         let parsed: Vec<Result<Option<(u64, Article)>>> = lines.par_iter().map(parse_line).collect();
         for item in parsed {
             let Some((line, article)) = item? else {
@@ -771,8 +768,8 @@ impl Repeats {
     }
 }
 
-/// Lines parsed at once by [`read_each`], and the most text they may hold together: lines
-/// may be up to tens of megabytes each.
+/// Lines parsed at once by [`read_each`], and the most text they may hold together (in
+/// [`read_each`] and `Index::from_jsonl`): lines may be up to tens of megabytes each.
 const PARSE_CHUNK: usize = 2_048;
 pub(crate) const PARSE_CHUNK_BYTES: usize = 64 << 20;
 

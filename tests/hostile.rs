@@ -295,6 +295,40 @@ fn overlong_lines_are_refused_before_they_are_read_whole() {
     );
 }
 
+/// Reads `data`, then fails: an input that breaks part-way (a network file system, a pipe).
+struct BreaksAfter<'d>(&'d [u8]);
+
+impl std::io::Read for BreaksAfter<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.0.is_empty() {
+            return Err(std::io::Error::other("connection reset"));
+        }
+        let n = self.0.len().min(buf.len()).min(7);
+        buf[..n].copy_from_slice(&self.0[..n]);
+        self.0 = &self.0[n..];
+        Ok(n)
+    }
+}
+
+#[test]
+fn an_input_that_breaks_part_way_is_an_error_naming_the_line() {
+    let line = "{\"id\":\"a\",\"title\":\"Rome\",\"body\":\"La coalition à Rome.\"}\n";
+    // Broken after two whole lines, then in the middle of the third.
+    for data in [line.repeat(2), line.repeat(2) + &line[..20]] {
+        let read = || connexe::JsonlReader::new(std::io::BufReader::new(BreaksAfter(data.as_bytes())));
+        let err = Corpus::from_reader(read(), |_| {}).unwrap_err();
+        assert!(err.to_string().starts_with("line 3: "), "{err}");
+        assert!(err.to_string().contains("connection reset"), "{err}");
+        let err = Index::from_jsonl(IndexConfig::default(), Default::default(), read(), |_| {}).unwrap_err();
+        assert!(err.to_string().starts_with("line 3: "), "{err}");
+        // The line-by-line reader gives the two articles, then the error, then nothing.
+        let items: Vec<_> = read().collect();
+        assert_eq!(items.len(), 3);
+        assert!(items[..2].iter().all(Result::is_ok));
+        assert!(items[2].as_ref().unwrap_err().to_string().starts_with("line 3: "));
+    }
+}
+
 /// The index is shared by many readers while one writer changes it: readers always see one
 /// consistent index (every result is in it, and asking twice under one lock gives the same).
 #[test]

@@ -272,7 +272,27 @@ fn a_bulk_build_with_repeated_ids_gives_the_index_of_upserts_one_by_one() {
     for a in &articles {
         one_by_one.upsert(a.clone()).unwrap();
     }
+    // The same articles as JSON Lines, with blank lines, CRLF endings and no final newline:
+    // chunks of lines then split other than chunks of articles, and ids must not depend on it.
+    let mut jsonl = String::new();
+    for (i, a) in articles.iter().enumerate() {
+        if i % 41 == 0 {
+            jsonl.push_str("\n  \n");
+        }
+        jsonl.push_str(&serde_json::to_string(a).unwrap());
+        jsonl.push_str(if i % 3 == 0 { "\r\n" } else { "\n" });
+    }
+    let jsonl = jsonl.trim_end();
     let built = Index::build(IndexConfig::default(), Default::default(), articles).unwrap();
     assert_eq!(built.len(), one_by_one.len());
     assert_eq!(file_bytes(&built), file_bytes(&one_by_one));
+    let (read, warnings) = Index::from_jsonl(
+        IndexConfig::default(),
+        Default::default(),
+        connexe::JsonlReader::new(jsonl.as_bytes()),
+        |_| {},
+    )
+    .unwrap();
+    assert_eq!(warnings.len(), 2_600 - one_by_one.len());
+    assert_eq!(file_bytes(&read), file_bytes(&one_by_one));
 }

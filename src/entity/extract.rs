@@ -87,7 +87,6 @@ fn lowercase_in(word: &str, list: &[&str]) -> bool {
 
 /// The words of `text` (its UAX #29 words with their byte offsets) as the extractor sees them.
 fn split_words<'t>(text: &'t str, segmented: &[(usize, &'t str)], lang: Language) -> Vec<Word<'t>> {
-    let english = lang == Language::English;
     let mut marks = memchr::memchr3_iter(b'\'', 0xE2, 0xCA, text.as_bytes());
     let mut next_mark = 0;
     let mut words: Vec<Word<'t>> = WORDS.with(Pool::take);
@@ -108,11 +107,12 @@ fn split_words<'t>(text: &'t str, segmented: &[(usize, &'t str)], lang: Language
             )
         };
         // Bytes that start an apostrophe ('\'' and the first byte of each of `APOSTROPHES`)
-        // are rare: a word without one has no elision, and needs no search for it.
+        // are rare: a word without one has no elision nor English possessive, and needs no
+        // search for them.
         while next_mark < start {
             next_mark = marks.next().unwrap_or(usize::MAX);
         }
-        let (word, elided, main) = if !english && next_mark >= start + word.len() {
+        let (word, elided, main) = if next_mark >= start + word.len() {
             (word, false, start)
         } else {
             elision(start, word, lang)
@@ -302,7 +302,8 @@ pub(crate) fn extract(text: &str, lang: Language, aliases: &AliasTable) -> Extra
     out
 }
 
-/// [`extract`] of a text already split into its UAX #29 words with their byte offsets.
+/// [`extract`] of a text already split into its UAX #29 words with their byte offsets, giving
+/// what it finds to `out`.
 pub(crate) fn extract_segmented<'t>(
     text: &'t str,
     segmented: &[(usize, &'t str)],
@@ -604,12 +605,25 @@ mod tests {
         }
     }
 
+    /// The shortcuts of `split_words` and `is_particle` hold for the lists they stand for.
+    #[test]
+    fn apostrophes_start_with_a_marked_byte_and_particles_are_short() {
+        for c in APOSTROPHES.iter().chain(&['\'']) {
+            let first = c.to_string().as_bytes()[0];
+            assert!(
+                matches!(first, b'\'' | 0xE2 | 0xCA),
+                "{c:?} starts with {first:#x}"
+            );
+        }
+        assert!(PARTICLES.iter().all(|p| p.len() <= 5));
+    }
+
     proptest::proptest! {
         /// Words skipped by the search for apostrophes (no byte that starts one) have the
         /// elision and name part that the search would give them.
         #[test]
         fn words_without_an_apostrophe_byte_need_no_search(
-            text in "([lLdD]?['’ʼ‘′`]?[a-zA-ZéÉ’ʼ‘′]{0,6}[ ,.\n«»—]{1,2}){0,12}",
+            text in "([lLdD]?['’ʼ‘′`]?[a-zA-ZéÉ'’ʼ‘′]{0,6}[ ,.\n«»—]{1,2}){0,12}",
             english in proptest::bool::ANY,
         ) {
             let lang = if english { Language::English } else { Language::French };

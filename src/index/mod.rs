@@ -549,8 +549,19 @@ impl Index {
         articles: impl IntoIterator<Item = Article>,
     ) -> Result<Index> {
         let mut index = Index::with_aliases(config, aliases)?;
-        let mut articles = articles.into_iter();
-        index.upsert_stream(
+        index.upsert_articles(articles.into_iter(), true)?;
+        Ok(index)
+    }
+
+    /// Upserts the articles in order, [checked](Preparer::check) first when `check` is set.
+    ///
+    /// # Errors
+    /// The first article that fails the check. The index then holds only some of the
+    /// articles before it: callers that build an index drop it.
+    fn upsert_articles(&mut self, articles: impl Iterator<Item = Article>, check: bool) -> Result<()> {
+        // Fused: asked again after its end, an iterator may not stay ended.
+        let mut articles = articles.fuse();
+        self.upsert_stream(
             Vec::with_capacity(PIPELINE_CHUNK),
             |chunk: &mut Vec<Article>| {
                 chunk.extend(articles.by_ref().take(PIPELINE_CHUNK));
@@ -561,14 +572,15 @@ impl Index {
                 chunk
                     .par_drain(..)
                     .map(|article| {
-                        preparer.check(&article)?;
+                        if check {
+                            preparer.check(&article)?;
+                        }
                         Ok(Some((0, preparer.prepare(article))))
                     })
                     .collect()
             },
             |_, _| {},
-        )?;
-        Ok(index)
+        )
     }
 
     /// Upserts, in order, the articles of a stream of chunks: `fill` fills `chunk` with the
@@ -615,34 +627,13 @@ impl Index {
         }
     }
 
-    /// Upserts checked articles in order, analysing them on all cores first: a chunk of them
-    /// is inserted (on one core) while the next chunk is analysed (on the others).
+    /// Upserts checked articles in order, analysing them on all cores first.
     fn upsert_batch(&mut self, articles: Vec<Article>) {
-        use rayon::prelude::*;
-        let mut articles = articles.into_iter();
-        let mut ready: Vec<Resolved> = Vec::new();
-        loop {
-            let chunk: Vec<Article> = articles.by_ref().take(PIPELINE_CHUNK).collect();
-            if chunk.is_empty() && ready.is_empty() {
-                return;
-            }
-            let (preparer, mut contents) = self.split();
-            let (prepared, ()) = rayon::join(
-                || {
-                    chunk
-                        .into_par_iter()
-                        .map(|a| preparer.prepare(a))
-                        .collect::<Vec<_>>()
-                },
-                || ready.drain(..).for_each(|r| contents.upsert(r)),
-            );
-            // Interned in article order, before the next chunk is prepared: the same ids as
-            // inserting one article at a time.
-            ready = prepared.into_iter().map(|p| self.resolve(p)).collect();
-        }
+        self.upsert_articles(articles.into_iter(), false)
+            .expect("checked articles are prepared without error");
     }
 
-    /// What `add`, `update` and `upsert` check before they change anything.
+    /// See [`Preparer::check`].
     fn check(&self, article: &Article) -> Result<()> {
         self.preparer().check(article)
     }
