@@ -392,8 +392,8 @@ pub(crate) fn extract_segmented<'t>(
     quoted_names(text, &words, &mut covered, aliases, out, &mut buffer);
     alias_phrases(text, &words, &keys, &mut covered, aliases, out, &mut buffer);
 
-    // The lower case of a run's first words, in one reused buffer.
-    let mut lower = String::new();
+    // The lower case of a run's first words that are not ASCII, in one reused buffer.
+    let mut lower_text = String::new();
     // Words before this one are in a run already.
     let mut next = 0;
     for &i in &capitals {
@@ -426,12 +426,21 @@ pub(crate) fn extract_segmented<'t>(
         // neither is an ordinary word ("Selon", "Discuter") nor a lone word never capitalised
         // elsewhere in the text ("Créée en 2014").
         let mut first = i;
-        while first < end_run && {
+        let mut common_noun = false;
+        while first < end_run {
             let folded = keys.get(first);
-            lowercase_into(words[first].main_text(), &mut lower);
-            let stop_word = stop.contains(&lower) && !words[first].acronym;
+            // The key of an ASCII word is its lower case (a word holds no space nor hyphen).
+            let main = words[first].main_text();
+            let lower: &str = if main.is_ascii() {
+                debug_assert_eq!(folded, main.to_ascii_lowercase());
+                folded
+            } else {
+                lowercase_into(main, &mut lower_text);
+                &lower_text
+            };
+            let stop_word = stop.contains(lower) && !words[first].acronym;
             let ordinary = || {
-                lang.not_names().contains(&lower.as_str())
+                lang.not_names().contains(&lower)
                     || (seen_in_lower_case.contains(folded) && !capitalised_inside.contains(folded))
             };
             let lone_unknown = || {
@@ -440,20 +449,23 @@ pub(crate) fn extract_segmented<'t>(
                     && !capitalised_inside.contains(folded)
                     && !aliases.contains(folded)
             };
-            stop_word || (words[i].sentence_start && (ordinary() || lone_unknown()))
-        } {
+            if !(stop_word || (words[i].sentence_start && (ordinary() || lone_unknown()))) {
+                common_noun = first == last && lang.capitalised_nouns().contains(&lower);
+                break;
+            }
             first += 1;
             while first < end_run && !words[first].capitalised {
                 first += 1;
             }
         }
-        let common_noun = first == last && {
-            lowercase_into(words[first].main_text(), &mut lower);
-            lang.capitalised_nouns().contains(&lower.as_str())
-        };
         if first < end_run && !common_noun {
             let surface = &text[words[first].main..words[last].end];
-            push(out, surface, aliases, &mut buffer);
+            if first == last {
+                // One word: its key is known.
+                mention(out, surface, keys.get(first), aliases);
+            } else {
+                push(out, surface, aliases, &mut buffer);
+            }
             learn_acronym(text, &words, first, last, aliases, out);
         }
         next = end_run;
@@ -474,8 +486,13 @@ pub(crate) fn extract_segmented<'t>(
 /// Gives `out` the mention written `surface`, its key folded in `buffer`.
 fn push(out: &mut Found<'_>, surface: &str, aliases: &AliasTable, buffer: &mut String) {
     super::key_into(surface, buffer);
-    if !buffer.is_empty() {
-        (out.mention)(surface.trim(), aliases.canonical(buffer));
+    mention(out, surface, buffer, aliases);
+}
+
+/// Gives `out` the mention written `surface`, whose key is `folded`.
+fn mention(out: &mut Found<'_>, surface: &str, folded: &str, aliases: &AliasTable) {
+    if !folded.is_empty() {
+        (out.mention)(surface.trim(), aliases.canonical(folded));
     }
 }
 
