@@ -584,7 +584,7 @@ impl Index {
     }
 
     /// Upserts, in order, the articles of a stream of chunks: `fill` fills `chunk` with the
-    /// next items (`false` when there are none left), and `make` prepares their articles on
+    /// next items (`false` when there are none left; it is not called again), and `make` prepares their articles on
     /// every core, each with a number for `accept` (`None` for an item without one, such as a
     /// blank line). A chunk is made and prepared while the one before it is inserted, with no
     /// pause between batches; `accept` sees the articles in order.
@@ -600,9 +600,12 @@ impl Index {
         mut accept: impl FnMut(u64, &Article),
     ) -> Result<()> {
         let mut ready: Vec<Resolved> = Vec::new();
+        let mut ended = false;
         loop {
-            let more = fill(&mut chunk)?;
-            if !more && ready.is_empty() {
+            // Not asked again once it has said there is nothing left.
+            let more = !ended && fill(&mut chunk)?;
+            ended = !more;
+            if ended && ready.is_empty() {
                 return Ok(());
             }
             let (preparer, mut contents) = self.split();
@@ -673,11 +676,10 @@ impl Index {
         config: IndexConfig,
         aliases: AliasTable,
         reader: crate::JsonlReader<R>,
-        progress: impl FnMut(u64),
+        mut progress: impl FnMut(u64),
     ) -> Result<(Index, Vec<crate::Warning>)> {
         let mut index = Index::with_aliases(config, aliases)?;
         let mut reader = reader.max_line_bytes(index.config.limits.max_json_line_bytes());
-        let mut progress = progress;
         // Lines are read on this thread, then parsed, checked and analysed on every core.
         let mut stopped = None;
         let fill = |lines: &mut crate::article::Lines| {
