@@ -255,8 +255,8 @@ fn a_bulk_build_with_repeated_ids_gives_the_index_of_upserts_one_by_one() {
         .take(2_600)
         .enumerate()
         .map(|(i, mut a)| {
-            // Every id comes back: 300 articles later (the next chunk), and 2,100 later (the
-            // next batch); some twice within a few articles.
+            // Every id comes back: 300 articles later (in the same chunk of 1,024 or the
+            // next), and 2,100 later (two chunks on); some twice within a few articles.
             a.id = format!(
                 "a{}",
                 if i % 97 == 5 {

@@ -239,8 +239,10 @@ impl IndexConfig {
 const BATCH: usize = 2048;
 
 /// How many articles are inserted while the next as many are analysed: small enough that the
-/// last chunk, inserted alone, costs little, and that a stream holds few articles at once.
-const PIPELINE_CHUNK: usize = 256;
+/// last chunk, inserted alone, costs little, and that a stream holds few articles at once;
+/// large enough that the pauses between chunks, where one thread reads lines and interns new
+/// words, are few (1,024 took 3 to 7 % off a build against 256).
+const PIPELINE_CHUNK: usize = 1024;
 
 /// What preparing an article reads of the index.
 #[derive(Clone, Copy)]
