@@ -266,8 +266,8 @@ struct Words {
 /// Words of at most this many bytes have a [`tiny_key`].
 const TINY_WORD_BYTES: usize = 7;
 
-/// A word of at most [`TINY_WORD_BYTES`] as one integer: its bytes, then its length in the
-/// last byte, built without a call to `memcpy`.
+/// A word of at most [`TINY_WORD_BYTES`] as one integer: its bytes from the lowest, and its
+/// length in the highest byte; built without a call to `memcpy`.
 fn tiny_key(word: &str) -> Option<u64> {
     let bytes = word.as_bytes();
     (bytes.len() <= TINY_WORD_BYTES).then(|| {
