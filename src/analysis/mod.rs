@@ -84,9 +84,9 @@ static NEXT_ANALYZER: AtomicU64 = AtomicU64::new(0);
 /// How many words a thread remembers before it forgets them all: the words of a language's
 /// news with their inflections and names (2^16 was too few for 100k articles: forgetting and
 /// analysing again cost 15 % of a build). A remembered word takes at most 72 bytes of its
-/// table, and its term and surface (often one text) at most 80 bytes each with their note and
-/// order: some 60 MB at most, or more while one session (one article) of as many new words
-/// runs.
+/// table, and its term, surface and the text of its [`Facts`] (a name's key: often one or two
+/// texts in all) at most 80 bytes each with their note and order: some 80 MB at most, or more
+/// while one session (one article) of as many new words runs.
 const MEMO_WORDS: usize = 1 << 18;
 
 /// Longer words are analysed every time, never remembered: they are rare, and a hostile text
@@ -139,6 +139,18 @@ pub(crate) struct WordIds {
     pub(crate) surface: TextId,
 }
 
+/// What a caller of [`Session::word_with`] keeps of a word beside its ids, packed in one
+/// integer that is never [`NO_FACTS`].
+pub(crate) type Facts = u64;
+
+/// Computes a word's [`Facts`]: a pure function of the word and the language, the same for
+/// every call on one analyzer (the memo keeps what it returns), which may intern texts as the
+/// session's ids.
+pub(crate) type FactsOf = fn(&str, Language, &mut dyn FnMut(&str) -> TextId) -> Facts;
+
+/// The facts of a word remembered by [`Session::word`], which computes none.
+const NO_FACTS: Facts = u64::MAX;
+
 /// Marks the ids of texts that a session keeps to itself: those of a session nested in
 /// another, which is using the memo.
 const CALL_ONLY: TextId = 1 << 31;
@@ -187,29 +199,61 @@ pub(crate) struct Session<'m> {
 impl Session<'_> {
     /// The term and surface of `word`, or `None` when the pipeline drops it.
     pub(crate) fn word(&mut self, word: &str) -> Option<WordIds> {
+        self.lookup(word, None).0
+    }
+
+    /// [`Session::word`], with the caller's [`Facts`] of the word: remembered with its ids,
+    /// so that a caller who needs more of each word than its terms (the name extractor) pays
+    /// one lookup for both.
+    pub(crate) fn word_with(&mut self, word: &str, facts_of: FactsOf) -> (Option<WordIds>, Facts) {
+        self.lookup(word, Some(facts_of))
+    }
+
+    fn lookup(&mut self, word: &str, facts_of: Option<FactsOf>) -> (Option<WordIds>, Facts) {
         let analyzer = self.analyzer;
+        let lang = analyzer.lang;
         match (self.known.as_deref_mut(), self.remembered.as_deref_mut()) {
             (Some(known), Some(remembered)) if word.len() <= MEMO_WORD_BYTES => {
-                if let Some(ids) = known.words.get(word) {
-                    return ids;
+                if let Some([ids, facts]) = known.words.get(word) {
+                    let Some(facts_of) = facts_of.filter(|_| facts == NO_FACTS) else {
+                        return (unpack(ids), facts);
+                    };
+                    // Remembered by `word`, without facts: they are added.
+                    let facts = facts_of(word, lang, &mut |text| known.intern(text));
+                    known.words.insert(word, [ids, facts]);
+                    return (unpack(ids), facts);
                 }
                 let ids = analyzer.word_ids(word, |text| known.intern(text));
+                let facts = facts_of.map_or(NO_FACTS, |facts_of| {
+                    facts_of(word, lang, &mut |text| known.intern(text))
+                });
                 // Words are forgotten when too many; their texts' ids stay.
                 if known.words.len() >= MEMO_WORDS {
                     known.words.clear();
                 }
-                known.words.insert(word, ids);
+                known.words.insert(word, [pack(ids), facts]);
                 *remembered += 1;
-                ids
+                (ids, facts)
             }
             (Some(known), Some(remembered)) => {
                 // Too long to remember, but its texts share the ids of the same texts of other
                 // words: a term counted once per article, whichever words give it. Counted,
                 // so that the memo is emptied after sessions of many such words.
                 *remembered += 1;
-                analyzer.word_ids(word, |text| known.intern(text))
+                let ids = analyzer.word_ids(word, |text| known.intern(text));
+                let facts = facts_of.map_or(NO_FACTS, |facts_of| {
+                    facts_of(word, lang, &mut |text| known.intern(text))
+                });
+                (ids, facts)
             }
-            _ => analyzer.word_ids(word, |text| self.call_only.intern(text) | CALL_ONLY),
+            _ => {
+                let call_only = &mut self.call_only;
+                let ids = analyzer.word_ids(word, |text| call_only.intern(text) | CALL_ONLY);
+                let facts = facts_of.map_or(NO_FACTS, |facts_of| {
+                    facts_of(word, lang, &mut |text| call_only.intern(text) | CALL_ONLY)
+                });
+                (ids, facts)
+            }
         }
     }
 
@@ -251,16 +295,16 @@ impl Session<'_> {
     }
 }
 
-/// Remembered words with their term and surface. A lookup is bound by reading its entry from
-/// memory, so entries are as small as the word allows: 16 bytes for words of up to
-/// [`TINY_WORD_BYTES`] (most of a text's words: "de", "la", "ministre"), 24 bytes up to
-/// [`SHORT_WORD_BYTES`] (nearly all others). Entries sized for the longest words (72 bytes)
-/// missed the cache three times as often.
+/// Remembered words with their term and surface, and their [`Facts`], packed in two
+/// integers. A lookup is bound by reading its entry from memory, so entries are as small as
+/// the word allows: 24 bytes for words of up to [`TINY_WORD_BYTES`] (most of a text's words:
+/// "de", "la", "ministre"), 32 bytes up to [`SHORT_WORD_BYTES`] (nearly all others). Entries
+/// sized for the longest words (72 bytes) missed the cache three times as often.
 #[derive(Default)]
 struct Words {
-    tiny: HashMap<u64, u64>,
-    short: HashMap<ShortKey, u64>,
-    long: HashMap<WordKey, Option<WordIds>>,
+    tiny: HashMap<u64, [u64; 2]>,
+    short: HashMap<ShortKey, [u64; 2]>,
+    long: HashMap<WordKey, [u64; 2]>,
 }
 
 /// Words of at most this many bytes have a [`tiny_key`].
@@ -283,25 +327,25 @@ fn tiny_key(word: &str) -> Option<u64> {
 const SHORT_WORD_BYTES: usize = 15;
 
 impl Words {
-    /// The remembered ids of `word` (`Some(None)` for a word the pipeline drops).
-    fn get(&self, word: &str) -> Option<Option<WordIds>> {
+    /// The remembered ids of `word` (see [`pack`]) and its facts.
+    fn get(&self, word: &str) -> Option<[u64; 2]> {
         if let Some(key) = tiny_key(word) {
-            return self.tiny.get(&key).map(|&packed| unpack(packed));
+            return self.tiny.get(&key).copied();
         }
         match ShortKey::new(word) {
-            Some(key) => self.short.get(&key).map(|&packed| unpack(packed)),
+            Some(key) => self.short.get(&key).copied(),
             None => self.long.get(&WordKey::new(word)?).copied(),
         }
     }
 
     /// Remembers `word`, of at most [`MEMO_WORD_BYTES`].
-    fn insert(&mut self, word: &str, ids: Option<WordIds>) {
+    fn insert(&mut self, word: &str, entry: [u64; 2]) {
         if let Some(key) = tiny_key(word) {
-            self.tiny.insert(key, pack(ids));
+            self.tiny.insert(key, entry);
         } else if let Some(key) = ShortKey::new(word) {
-            self.short.insert(key, pack(ids));
+            self.short.insert(key, entry);
         } else if let Some(key) = WordKey::new(word) {
-            self.long.insert(key, ids);
+            self.long.insert(key, entry);
         }
     }
 
@@ -656,33 +700,78 @@ mod tests {
         ];
         for (i, word) in kept.iter().enumerate() {
             let i = u32::try_from(i).unwrap();
-            words.insert(
-                word,
-                Some(WordIds {
-                    term: i,
-                    surface: i + 10,
-                }),
-            );
+            let ids = Some(WordIds {
+                term: i,
+                surface: i + 10,
+            });
+            words.insert(word, [pack(ids), u64::from(i) + 20]);
         }
-        words.insert("le", None);
-        words.insert(&"a".repeat(MEMO_WORD_BYTES + 1), None);
+        words.insert("le", [pack(None), NO_FACTS]);
+        words.insert(&"a".repeat(MEMO_WORD_BYTES + 1), [pack(None), NO_FACTS]);
         assert_eq!(words.len(), kept.len() + 1, "the overlong word is not remembered");
         for (i, word) in kept.iter().enumerate() {
             let i = u32::try_from(i).unwrap();
+            let [ids, facts] = words.get(word).unwrap();
             assert_eq!(
-                words.get(word),
-                Some(Some(WordIds {
-                    term: i,
-                    surface: i + 10
-                })),
+                (unpack(ids), facts),
+                (
+                    Some(WordIds {
+                        term: i,
+                        surface: i + 10
+                    }),
+                    u64::from(i) + 20
+                ),
                 "{word:?}"
             );
         }
-        assert_eq!(words.get("le"), Some(None));
+        assert_eq!(
+            words.get("le").map(|[ids, facts]| (unpack(ids), facts)),
+            Some((None, NO_FACTS))
+        );
         assert_eq!(words.get("abc"), None);
         assert_eq!(words.get(&"a".repeat(MEMO_WORD_BYTES + 1)), None);
         words.clear();
         assert_eq!((words.len(), words.get("a")), (0, None));
+    }
+
+    thread_local! {
+        static FACTS_CALLS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+
+    /// Facts for tests: the id of the word in upper case, and its length; counts its calls.
+    fn test_facts(word: &str, _: Language, intern: &mut dyn FnMut(&str) -> TextId) -> Facts {
+        FACTS_CALLS.with(|calls| calls.set(calls.get() + 1));
+        u64::from(intern(&word.to_uppercase())) | (word.len() as u64) << 32
+    }
+
+    #[test]
+    fn facts_are_computed_once_per_remembered_word_and_on_every_call_otherwise() {
+        let fr = Analyzer::for_language(Language::French);
+        let calls = || FACTS_CALLS.with(std::cell::Cell::get);
+        let long = "x".repeat(MEMO_WORD_BYTES + 1);
+        fr.session(|s| {
+            // Remembered without facts first: they are added on the first call that wants them.
+            let ids = s.word("Rome");
+            let before = calls();
+            let (with, facts) = s.word_with("Rome", test_facts);
+            assert_eq!((with, calls()), (ids, before + 1));
+            assert_eq!((s.text(facts as TextId), facts >> 32), ("ROME", 4));
+            assert_eq!(s.word_with("Rome", test_facts), (ids, facts));
+            assert_eq!(s.word("Rome"), ids);
+            assert_eq!(calls(), before + 1, "remembered");
+            // A stop word has facts too; a word too long to remember has them every time.
+            let (none, le) = s.word_with("le", test_facts);
+            assert_eq!((none, s.text(le as TextId)), (None, "LE"));
+            let before = calls();
+            let (_, first) = s.word_with(&long, test_facts);
+            assert_eq!(s.word_with(&long, test_facts).1, first);
+            assert_eq!(calls(), before + 2, "not remembered");
+            // A nested session has facts of its own ids.
+            fr.session(|inner| {
+                let (_, nested) = inner.word_with("Rome", test_facts);
+                assert_eq!(inner.text(nested as TextId), "ROME");
+            });
+        });
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! Finding names in text: capitalised runs, acronyms, « quoted » names, alias phrases.
 
-use hashbrown::HashSet;
+use hashbrown::{HashMap, HashSet};
 
 use super::{AliasTable, key};
-use crate::analysis::APOSTROPHES;
+use crate::analysis::{APOSTROPHES, TextId};
 use crate::language::Language;
 use crate::scratch::Pool;
 
@@ -44,9 +44,6 @@ thread_local! {
     /// The extractor's buffers, kept between the texts a thread reads.
     static WORDS: Pool<Word<'static>> = const { Pool::new() };
     static CAPITALS: Pool<usize> = const { Pool::new() };
-    static KEY_RANGES: Pool<(usize, usize)> = const { Pool::new() };
-    /// The keys of one text's words, end to end (see [`extract_segmented`]).
-    static KEY_TEXT: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
     static COVERED: Pool<bool> = const { Pool::new() };
 }
 
@@ -67,6 +64,8 @@ struct Word<'t> {
     sentence_start: bool,
     /// The text between the previous word and this one allows both in one name.
     joined: bool,
+    /// The id of the [`key`] of the name part (see [`Facts::key`]).
+    key: TextId,
 }
 
 impl Word<'_> {
@@ -85,14 +84,90 @@ fn lowercase_in(word: &str, list: &[&str]) -> bool {
     }
 }
 
-/// The words of `text` (its UAX #29 words with their byte offsets) as the extractor sees them.
-fn split_words<'t>(text: &'t str, segmented: &[(usize, &'t str)], lang: Language) -> Vec<Word<'t>> {
-    let mut marks = memchr::memchr3_iter(b'\'', 0xE2, 0xCA, text.as_bytes());
-    let mut next_mark = 0;
+/// What the extractor needs of one word, whatever the text around it: a pure function of the
+/// word and the language, which the index remembers with the word's terms (see
+/// [`word_facts`]) so that a text's thousandth "Maroc" costs no folding nor search.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Facts {
+    /// The id of the [`key`] of the name part, in the ids of the texts of the caller.
+    key: TextId,
+    /// Where the name part starts in the word: after an elided prefix ("l'" of "l'Italie").
+    main: u8,
+    /// Bytes the extractor cuts off the word's end: an English possessive ("'s").
+    cut: u8,
+    elided: bool,
+    capitalised: bool,
+    acronym: bool,
+}
+
+impl Facts {
+    /// The facts of `word`. `intern` gives the id of a text.
+    fn of(word: &str, lang: Language, intern: &mut dyn FnMut(&str) -> TextId) -> Facts {
+        // Bytes that start an apostrophe ('\'' and the first byte of each of `APOSTROPHES`)
+        // are rare: a word without one has no elision nor English possessive, and needs no
+        // search for them.
+        let (kept, elided, main) = if memchr::memchr3(b'\'', 0xE2, 0xCA, word.as_bytes()).is_some() {
+            elision(0, word, lang)
+        } else {
+            (word, false, 0)
+        };
+        let main_text = &kept[main..];
+        let first = match main_text.as_bytes().first() {
+            Some(&b) if b.is_ascii() => Some(char::from(b)),
+            _ => main_text.chars().next(),
+        };
+        let capitalised = first.is_some_and(char::is_uppercase);
+        // An acronym starts with a capital letter, so only capitalised words need the count.
+        let acronym = capitalised
+            && first.is_some_and(char::is_alphabetic)
+            && main_text.chars().all(|c| !c.is_alphabetic() || c.is_uppercase())
+            && main_text.chars().filter(|c| c.is_alphabetic()).nth(1).is_some();
+        let mut buffer = String::new();
+        Facts {
+            key: intern(word_key_into(main_text, &mut buffer)),
+            // An elided prefix is an elision or a particle and its apostrophe (at most 5
+            // characters of up to 3 bytes, and 3 bytes), a possessive at most 4 bytes.
+            main: u8::try_from(main).expect("an elided prefix of at most 18 bytes"),
+            cut: u8::try_from(word.len() - kept.len()).expect("a possessive of at most 4 bytes"),
+            elided,
+            capitalised,
+            acronym,
+        }
+    }
+
+    /// These facts in one integer, never `u64::MAX` (see [`crate::analysis::Facts`]).
+    fn pack(self) -> u64 {
+        let flags = u64::from(self.elided) | u64::from(self.capitalised) << 1 | u64::from(self.acronym) << 2;
+        u64::from(self.key) | u64::from(self.main) << 32 | u64::from(self.cut) << 40 | flags << 48
+    }
+
+    fn unpack(packed: u64) -> Facts {
+        let flags = packed >> 48;
+        Facts {
+            key: packed as u32,
+            main: (packed >> 32) as u8,
+            cut: (packed >> 40) as u8,
+            elided: flags & 1 != 0,
+            capitalised: flags & 2 != 0,
+            acronym: flags & 4 != 0,
+        }
+    }
+}
+
+/// The [`Facts`] of `word` in one integer, as [`extract_segmented`] reads them: what the index
+/// has the analysis memo remember (see [`crate::analysis::FactsOf`]).
+pub(crate) fn word_facts(word: &str, lang: Language, intern: &mut dyn FnMut(&str) -> TextId) -> u64 {
+    Facts::of(word, lang, intern).pack()
+}
+
+/// The words of `text` (its UAX #29 words with their byte offsets, and their facts) as the
+/// extractor sees them.
+fn split_words<'t>(text: &'t str, segmented: &[(usize, &'t str)], facts: &[u64]) -> Vec<Word<'t>> {
+    debug_assert_eq!(segmented.len(), facts.len());
     let mut words: Vec<Word<'t>> = WORDS.with(Pool::take);
     words.reserve(segmented.len());
     let mut prev_end = 0;
-    for &(start, word) in segmented {
+    for (&(start, word), &packed) in segmented.iter().zip(facts) {
         let (sentence_start, joined) = if words.is_empty() {
             (true, false)
         } else if start == prev_end + 1 && text.as_bytes()[prev_end] == b' ' {
@@ -106,39 +181,19 @@ fn split_words<'t>(text: &'t str, segmented: &[(usize, &'t str)], lang: Language
                 gap.chars().all(|c| c == ' ' || c == '-' || c == '\u{a0}'),
             )
         };
-        // Bytes that start an apostrophe ('\'' and the first byte of each of `APOSTROPHES`)
-        // are rare: a word without one has no elision nor English possessive, and needs no
-        // search for them.
-        while next_mark < start {
-            next_mark = marks.next().unwrap_or(usize::MAX);
-        }
-        let (word, elided, main) = if next_mark >= start + word.len() {
-            (word, false, start)
-        } else {
-            elision(start, word, lang)
-        };
-        let end = start + word.len();
-        let main_text = if main == start { word } else { &text[main..end] };
-        let first = match main_text.as_bytes().first() {
-            Some(&b) if b.is_ascii() => Some(char::from(b)),
-            _ => main_text.chars().next(),
-        };
-        let capitalised = first.is_some_and(char::is_uppercase);
-        // An acronym starts with a capital letter, so only capitalised words need the count.
-        let acronym = capitalised
-            && first.is_some_and(char::is_alphabetic)
-            && main_text.chars().all(|c| !c.is_alphabetic() || c.is_uppercase())
-            && main_text.chars().filter(|c| c.is_alphabetic()).nth(1).is_some();
+        let facts = Facts::unpack(packed);
+        let end = start + word.len() - usize::from(facts.cut);
         words.push(Word {
             start,
             end,
-            main,
-            elided,
-            text: word,
-            capitalised,
-            acronym,
+            main: start + usize::from(facts.main),
+            elided: facts.elided,
+            text: &text[start..end],
+            capitalised: facts.capitalised,
+            acronym: facts.acronym,
             sentence_start,
             joined,
+            key: facts.key,
         });
         prev_end = end;
     }
@@ -195,20 +250,6 @@ fn word_key_into<'a>(word: &'a str, buffer: &'a mut String) -> &'a str {
     }
 }
 
-/// The keys of a text's words, end to end in one buffer instead of a string each.
-struct Keys {
-    text: String,
-    /// Where each word's key is in `text` (empty for the words that need none).
-    ranges: Vec<(usize, usize)>,
-}
-
-impl Keys {
-    fn get(&self, word: usize) -> &str {
-        let (start, end) = self.ranges[word];
-        &self.text[start..end]
-    }
-}
-
 /// `word` in lower case, written into `out`: without allocating for an ASCII word.
 fn lowercase_into(word: &str, out: &mut String) {
     out.clear();
@@ -220,53 +261,22 @@ fn lowercase_into(word: &str, out: &mut String) {
     }
 }
 
-/// Longer key buffers are not kept between texts.
-const KEY_TEXT_BYTES: usize = 1 << 20;
-
-/// Which keys a set may hold, by their first and last bytes: most words of a text are let
-/// through by none of the few keys looked for, and cost no hashing, nor even their own key
-/// when it starts and ends as the word does (see [`ascii_ends`]).
+/// Which keys a set of a text may hold, by their ids: most words of a text have none of the
+/// few keys looked for, and cost one bit instead of a hash lookup.
 #[derive(Default)]
-struct KeyFilter([u64; 8]);
+struct KeyFilter([u64; 16]);
 
 impl KeyFilter {
-    fn bit((first, last): (u8, u8)) -> usize {
-        (usize::from(first) * 37 + usize::from(last)) % 512
-    }
-
-    /// The first and last bytes of a key (0 for an empty key).
-    fn ends(key: &str) -> (u8, u8) {
-        let bytes = key.as_bytes();
-        (
-            bytes.first().copied().unwrap_or(0),
-            bytes.last().copied().unwrap_or(0),
-        )
-    }
-
-    fn insert(&mut self, key: &str) {
-        let bit = KeyFilter::bit(KeyFilter::ends(key));
+    fn insert(&mut self, key: TextId) {
+        let bit = key as usize % 1024;
         self.0[bit / 64] |= 1 << (bit % 64);
     }
 
-    /// `false` only when no key inserted has these first and last bytes.
-    fn may_contain_ends(&self, ends: (u8, u8)) -> bool {
-        let bit = KeyFilter::bit(ends);
+    /// `false` only for a key that was never inserted.
+    fn may_contain(&self, key: TextId) -> bool {
+        let bit = key as usize % 1024;
         self.0[bit / 64] & (1 << (bit % 64)) != 0
     }
-
-    /// `false` only for a key that was never inserted.
-    fn may_contain(&self, key: &str) -> bool {
-        self.may_contain_ends(KeyFilter::ends(key))
-    }
-}
-
-/// The first and last bytes of `word`'s [`key`], read off the word without folding it, when
-/// the word starts and ends with an ASCII letter or digit: folding lower-cases those and never
-/// moves, drops or adds a character before the first or after the last of them.
-fn ascii_ends(word: &str) -> Option<(u8, u8)> {
-    let (&first, &last) = (word.as_bytes().first()?, word.as_bytes().last()?);
-    (first.is_ascii_alphanumeric() && last.is_ascii_alphanumeric())
-        .then(|| (first.to_ascii_lowercase(), last.to_ascii_lowercase()))
 }
 
 fn is_particle(word: &Word<'_>) -> bool {
@@ -280,6 +290,22 @@ fn is_particle(word: &Word<'_>) -> bool {
 /// its multi-word variants as phrases to look for.
 pub(crate) fn extract(text: &str, lang: Language, aliases: &AliasTable) -> Extraction {
     let segmented = crate::analysis::word_indices(text);
+    // The keys of the text's words, each interned once.
+    let mut keys: Vec<String> = Vec::new();
+    let mut ids: HashMap<String, TextId> = HashMap::new();
+    let mut intern = |key: &str| match ids.get(key) {
+        Some(&id) => id,
+        None => {
+            let id = TextId::try_from(keys.len()).expect("fewer than 2^32 keys in a text");
+            keys.push(key.to_owned());
+            ids.insert(key.to_owned(), id);
+            id
+        }
+    };
+    let facts: Vec<u64> = segmented
+        .iter()
+        .map(|&(_, word)| word_facts(word, lang, &mut intern))
+        .collect();
     let mut out = Extraction::default();
     let mut mention = |name: &str, key: &str| {
         out.mentions.push(Mention {
@@ -291,6 +317,8 @@ pub(crate) fn extract(text: &str, lang: Language, aliases: &AliasTable) -> Extra
     extract_segmented(
         text,
         &segmented,
+        &facts,
+        &|id| &keys[id as usize],
         lang,
         aliases,
         &mut Found {
@@ -302,17 +330,21 @@ pub(crate) fn extract(text: &str, lang: Language, aliases: &AliasTable) -> Extra
     out
 }
 
-/// [`extract`] of a text already split into its UAX #29 words with their byte offsets, giving
-/// what it finds to `out`.
-pub(crate) fn extract_segmented<'t>(
+/// [`extract`] of a text already split into its UAX #29 words with their byte offsets, and
+/// with their facts ([`word_facts`]), whose key ids `key_text` turns into keys; giving what
+/// it finds to `out`.
+pub(crate) fn extract_segmented<'t, 'k>(
     text: &'t str,
     segmented: &[(usize, &'t str)],
+    facts: &[u64],
+    key_text: &'k dyn Fn(TextId) -> &'k str,
     lang: Language,
     aliases: &AliasTable,
     out: &mut Found<'_>,
 ) {
-    let words = split_words(text, segmented, lang);
+    let words = split_words(text, segmented, facts);
     let stop = crate::analysis::StopWords::shared(lang);
+    let key = |i: usize| key_text(words[i].key);
     // Positions of the capitalised words: the only ones most of what follows reads.
     let mut capitals: Vec<usize> = CAPITALS.with(Pool::take);
     capitals.extend(
@@ -322,75 +354,46 @@ pub(crate) fn extract_segmented<'t>(
             .filter(|(_, w)| w.capitalised)
             .map(|(i, _)| i),
     );
-    // Keys of the words that need one: capitalised words, and every word when the alias table
-    // has phrases to look for. The others get "" and are never read.
-    let every_key = aliases.has_phrases();
-    let mut keys = Keys {
-        text: KEY_TEXT.with(|kept| kept.take()),
-        ranges: KEY_RANGES.with(Pool::take),
-    };
-    keys.ranges.resize(words.len(), (0, 0));
-    let mut buffer = String::new();
-    let keyed: &mut dyn Iterator<Item = usize> = if every_key {
-        &mut (0..words.len())
-    } else {
-        &mut capitals.iter().copied()
-    };
-    for i in keyed {
-        let start = keys.text.len();
-        keys.text
-            .push_str(word_key_into(words[i].main_text(), &mut buffer));
-        keys.ranges[i] = (start, keys.text.len());
-    }
     // Words seen capitalised where capitals mean a name (not at a sentence start), and the
     // other capitalised words also seen in lower case: they tell a name at a sentence start
     // from an ordinary word.
-    let mut capitalised_inside: HashSet<&str> = HashSet::with_capacity(capitals.len());
+    let mut capitalised_inside: HashSet<TextId> = HashSet::with_capacity(capitals.len());
     for &i in &capitals {
         if !words[i].sentence_start {
-            capitalised_inside.insert(keys.get(i));
+            capitalised_inside.insert(words[i].key);
         }
     }
     // A capitalised stop word is never part of a name whether or not it is seen in lower case
     // (see the runs below): an ASCII one, whose key is its lower case, is not wanted. ("Sûr"
     // is no stop word, though its key "sur" is.)
-    let wanted: HashSet<&str> = capitals
+    let wanted: HashSet<TextId> = capitals
         .iter()
-        .map(|&i| (&words[i], keys.get(i)))
-        .filter(|(w, key)| {
-            !capitalised_inside.contains(key)
-                && (w.acronym || !w.main_text().is_ascii() || !stop.contains(key))
+        .map(|&i| (&words[i], i))
+        .filter(|&(w, i)| {
+            !capitalised_inside.contains(&w.key)
+                && (w.acronym || !w.main_text().is_ascii() || !stop.contains(key(i)))
         })
-        .map(|(_, key)| key)
+        .map(|(w, _)| w.key)
         .collect();
-    let mut seen_in_lower_case: HashSet<&str> = HashSet::new();
+    let mut seen_in_lower_case: HashSet<TextId> = HashSet::new();
     if !wanted.is_empty() {
         let mut filter = KeyFilter::default();
-        wanted.iter().for_each(|key| filter.insert(key));
-        for (i, w) in words.iter().enumerate() {
-            if w.capitalised {
-                continue;
-            }
-            if ascii_ends(w.main_text()).is_some_and(|ends| !filter.may_contain_ends(ends)) {
-                continue;
-            }
-            let key: &str = if every_key {
-                keys.get(i)
-            } else {
-                word_key_into(w.main_text(), &mut buffer)
-            };
-            if filter.may_contain(key)
-                && let Some(&found) = wanted.get(key)
-            {
-                seen_in_lower_case.insert(found);
+        wanted.iter().for_each(|&key| filter.insert(key));
+        for w in words
+            .iter()
+            .filter(|w| !w.capitalised && filter.may_contain(w.key))
+        {
+            if wanted.contains(&w.key) {
+                seen_in_lower_case.insert(w.key);
             }
         }
     }
 
+    let mut buffer = String::new();
     let mut covered: Vec<bool> = COVERED.with(Pool::take);
     covered.resize(words.len(), false);
     quoted_names(text, &words, &mut covered, aliases, out, &mut buffer);
-    alias_phrases(text, &words, &keys, &mut covered, aliases, out, &mut buffer);
+    alias_phrases(text, &words, &key, &mut covered, aliases, out, &mut buffer);
 
     // The lower case of a run's first words that are not ASCII, in one reused buffer.
     let mut lower_text = String::new();
@@ -428,7 +431,7 @@ pub(crate) fn extract_segmented<'t>(
         let mut first = i;
         let mut common_noun = false;
         while first < end_run {
-            let folded = keys.get(first);
+            let folded = key(first);
             // The key of an ASCII word is its lower case (a word holds no space nor hyphen).
             let main = words[first].main_text();
             let lower: &str = if main.is_ascii() {
@@ -441,12 +444,13 @@ pub(crate) fn extract_segmented<'t>(
             let stop_word = stop.contains(lower) && !words[first].acronym;
             let ordinary = || {
                 lang.not_names().contains(&lower)
-                    || (seen_in_lower_case.contains(folded) && !capitalised_inside.contains(folded))
+                    || (seen_in_lower_case.contains(&words[first].key)
+                        && !capitalised_inside.contains(&words[first].key))
             };
             let lone_unknown = || {
                 first == end_run - 1
                     && !words[first].acronym
-                    && !capitalised_inside.contains(folded)
+                    && !capitalised_inside.contains(&words[first].key)
                     && !aliases.contains(folded)
             };
             if !(stop_word || (words[i].sentence_start && (ordinary() || lone_unknown()))) {
@@ -462,21 +466,13 @@ pub(crate) fn extract_segmented<'t>(
             let surface = &text[words[first].main..words[last].end];
             if first == last {
                 // One word: its key is known.
-                mention(out, surface, keys.get(first), aliases);
+                mention(out, surface, key(first), aliases);
             } else {
                 push(out, surface, aliases, &mut buffer);
             }
             learn_acronym(text, &words, first, last, aliases, out);
         }
         next = end_run;
-    }
-    // These sets borrow the keys, whose buffers are kept for the next text.
-    drop((capitalised_inside, wanted, seen_in_lower_case));
-    let Keys { mut text, ranges } = keys;
-    KEY_RANGES.with(|pool| pool.give(ranges));
-    text.clear();
-    if text.capacity() <= KEY_TEXT_BYTES {
-        KEY_TEXT.with(|kept| kept.replace(text));
     }
     CAPITALS.with(|pool| pool.give(capitals));
     WORDS.with(|pool| pool.give(words));
@@ -560,10 +556,10 @@ fn quoted_names(
 }
 
 /// Multi-word variants of the alias table found as phrases, whatever their case.
-fn alias_phrases(
+fn alias_phrases<'k>(
     text: &str,
     words: &[Word<'_>],
-    keys: &Keys,
+    key: &dyn Fn(usize) -> &'k str,
     covered: &mut [bool],
     aliases: &AliasTable,
     out: &mut Found<'_>,
@@ -574,9 +570,9 @@ fn alias_phrases(
     }
     let mut i = 0;
     while i < words.len() {
-        let matched = aliases.phrases_starting_with(keys.get(i)).iter().find(|phrase| {
+        let matched = aliases.phrases_starting_with(key(i)).iter().find(|phrase| {
             i + phrase.len() <= words.len()
-                && phrase.iter().enumerate().all(|(n, p)| p == keys.get(i + n))
+                && phrase.iter().enumerate().all(|(n, p)| p == key(i + n))
                 && (i + 1..i + phrase.len()).all(|j| words[j].joined)
                 && (i..i + phrase.len()).all(|j| !covered[j])
         });
@@ -606,19 +602,22 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn a_key_filter_lets_through_every_key_inserted(keys in proptest::collection::vec(".{0,12}", 0..40)) {
+        fn a_key_filter_lets_through_every_key_inserted(keys in proptest::collection::vec(proptest::num::u32::ANY, 0..40)) {
             let mut filter = KeyFilter::default();
-            keys.iter().for_each(|key| filter.insert(key));
-            proptest::prop_assert!(keys.iter().all(|key| filter.may_contain(key)));
+            keys.iter().for_each(|&key| filter.insert(key));
+            proptest::prop_assert!(keys.iter().all(|&key| filter.may_contain(key)));
         }
-    }
 
-    proptest::proptest! {
         #[test]
-        fn the_ascii_ends_of_a_word_are_those_of_its_key(word in "[a-zA-Z0-9éÉœŒßİ'’\u{301}\u{a0}-]{1,8}") {
-            if let Some(ends) = ascii_ends(&word) {
-                proptest::prop_assert_eq!(ends, KeyFilter::ends(&key(&word)));
-            }
+        fn facts_come_back_from_their_integer(
+            key in proptest::num::u32::ANY,
+            main in proptest::num::u8::ANY,
+            cut in proptest::num::u8::ANY,
+            flags in 0..8_u8,
+        ) {
+            let facts = Facts { key, main, cut, elided: flags & 1 != 0, capitalised: flags & 2 != 0, acronym: flags & 4 != 0 };
+            proptest::prop_assert_ne!(facts.pack(), u64::MAX);
+            proptest::prop_assert_eq!(Facts::unpack(facts.pack()), facts);
         }
     }
 
@@ -635,9 +634,26 @@ mod tests {
         assert!(PARTICLES.iter().all(|p| p.len() <= 5));
     }
 
+    /// A word's facts and the text they are read against.
+    fn words_of(text: &str, lang: Language) -> (Vec<Word<'_>>, Vec<String>) {
+        let segmented = crate::analysis::word_indices(text);
+        let mut keys = Vec::new();
+        let facts: Vec<u64> = segmented
+            .iter()
+            .map(|&(_, word)| {
+                word_facts(word, lang, &mut |key| {
+                    keys.push(key.to_owned());
+                    (keys.len() - 1) as TextId
+                })
+            })
+            .collect();
+        (split_words(text, &segmented, &facts), keys)
+    }
+
     proptest::proptest! {
         /// Words skipped by the search for apostrophes (no byte that starts one) have the
-        /// elision and name part that the search would give them.
+        /// elision and name part that the search would give them, and every word the key of
+        /// its name part.
         #[test]
         fn words_without_an_apostrophe_byte_need_no_search(
             text in "([lLdD]?['’ʼ‘′`]?[a-zA-ZéÉ'’ʼ‘′]{0,6}[ ,.\n«»—]{1,2}){0,12}",
@@ -645,33 +661,43 @@ mod tests {
         ) {
             let lang = if english { Language::English } else { Language::French };
             let segmented = crate::analysis::word_indices(&text);
-            let words = split_words(&text, &segmented, lang);
+            let (words, keys) = words_of(&text, lang);
             proptest::prop_assert_eq!(words.len(), segmented.len());
             for (w, &(start, word)) in words.iter().zip(&segmented) {
                 let (text_of, elided, main) = elision(start, word, lang);
                 proptest::prop_assert_eq!((w.text, w.elided, w.main), (text_of, elided, main), "{:?}", word);
+                proptest::prop_assert_eq!(&keys[w.key as usize], &key(w.main_text()), "{:?}", word);
             }
         }
     }
 
+    /// The longest elided prefixes and possessives fit the bytes that [`Facts`] has for them.
     #[test]
-    fn a_key_filter_of_few_keys_stops_most_others() {
-        let mut filter = KeyFilter::default();
-        ["maroc", "rome", "selon", "le"]
-            .iter()
-            .for_each(|key| filter.insert(key));
-        let words = [
-            "ministre",
-            "reçoit",
-            "coalition",
-            "contre",
-            "réunit",
-            "travaux",
-            "parlé",
-            "reste",
-            "utile",
-        ];
-        assert!(words.iter().filter(|w| filter.may_contain(w)).count() <= 1);
+    fn elided_prefixes_and_possessives_fit_their_facts() {
+        let apostrophes: Vec<char> = APOSTROPHES.iter().copied().chain(['\'']).collect();
+        for lang in Language::ALL {
+            for head in lang.elisions().iter().chain(PARTICLES) {
+                // Upper case, and the Kelvin sign (3 bytes) for a "k": the longest heads that
+                // lower-case to one of the lists'.
+                let upper: String = head
+                    .chars()
+                    .map(|c| {
+                        if c == 'k' {
+                            '\u{212a}'
+                        } else {
+                            c.to_ascii_uppercase()
+                        }
+                    })
+                    .collect();
+                for &apostrophe in &apostrophes {
+                    let word = format!("{upper}{apostrophe}Abcd's");
+                    let facts = Facts::of(&word, lang, &mut |_| 0);
+                    let (_, elided, main) = elision(0, &word, lang);
+                    assert!(elided, "{word:?}");
+                    assert_eq!(usize::from(facts.main), main, "{word:?}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 pub use alias::AliasTable;
 pub use extract::Mention;
-pub(crate) use extract::{Found, extract, extract_segmented};
+pub(crate) use extract::{Found, extract, extract_segmented, word_facts};
 
 use crate::analysis::{APOSTROPHES, fold_accents};
 use crate::language::Language;

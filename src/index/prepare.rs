@@ -90,6 +90,8 @@ pub(crate) fn split(text: &str) -> Vec<(usize, &str)> {
 thread_local! {
     /// Buffers of split words, kept between the articles a thread prepares.
     static SPLITS: Pool<(usize, &'static str)> = const { Pool::new() };
+    /// Buffers of the facts of words (see [`count_terms`]).
+    static FACTS: Pool<u64> = const { Pool::new() };
 }
 
 /// [`split`] into a buffer of the thread's pool; give it back with [`SPLITS`].
@@ -152,6 +154,9 @@ struct Count {
 
 /// Each term of an article with its field-weighted count and its first surface, in order of
 /// first appearance; title, lead and body come split. Give the list back to [`COUNTS`].
+///
+/// With `facts`, the [`entity::word_facts`] of each word of the title, the lead and the body
+/// go there, in that order, found with the word's terms (fields of no weight included).
 fn count_terms(
     session: &mut Session<'_>,
     article: &Article,
@@ -159,16 +164,14 @@ fn count_terms(
     title: &[(usize, &str)],
     lead: Option<&[(usize, &str)]>,
     body: &[(usize, &str)],
+    mut facts: Option<&mut [Vec<u64>; 3]>,
 ) -> Vec<Count> {
     let tags: Vec<Vec<(usize, &str)>> = article.tags.iter().map(|tag| split(tag)).collect();
-    let parts = [
+    let texts = [
         (title, fields.title),
         (lead.unwrap_or_default(), fields.lead),
         (body, fields.body),
-    ]
-    .into_iter()
-    .chain(tags.iter().map(|words| (words.as_slice(), fields.tags)))
-    .filter(|(_, weight)| *weight > 0.0);
+    ];
     let mut terms: Vec<Count> = COUNTS.with(Pool::take);
     POSITIONS.with(|positions| {
         // A thread counts one article at a time; a nested call (none today) would count
@@ -176,17 +179,42 @@ fn count_terms(
         let mut borrowed = positions.try_borrow_mut();
         let mut own = Positions::default();
         let positions = borrowed.as_deref_mut().unwrap_or(&mut own);
-        for (words, weight) in parts {
-            for &(_, word) in words {
-                let Some(ids) = session.word(word) else { continue };
-                let slot = positions.slot(ids.term);
-                if *slot == ABSENT {
-                    *slot = u32::try_from(terms.len()).expect("fewer than 2^32 terms in an article");
-                    let order = session.order(ids.term);
-                    terms.push(Count { order, ids, tf: 0.0 });
+        let mut add = |session: &Session<'_>, ids: WordIds, weight: f64| {
+            let slot = positions.slot(ids.term);
+            if *slot == ABSENT {
+                *slot = u32::try_from(terms.len()).expect("fewer than 2^32 terms in an article");
+                let order = session.order(ids.term);
+                terms.push(Count { order, ids, tf: 0.0 });
+            }
+            let i = *slot as usize;
+            terms[i].tf += weight;
+        };
+        for (n, (words, weight)) in texts.into_iter().enumerate() {
+            match facts.as_deref_mut() {
+                Some(facts) => {
+                    for &(_, word) in words {
+                        let (ids, word_facts) = session.word_with(word, entity::word_facts);
+                        facts[n].push(word_facts);
+                        if let Some(ids) = ids.filter(|_| weight > 0.0) {
+                            add(session, ids, weight);
+                        }
+                    }
                 }
-                let i = *slot as usize;
-                terms[i].tf += weight;
+                None if weight > 0.0 => {
+                    for &(_, word) in words {
+                        if let Some(ids) = session.word(word) {
+                            add(session, ids, weight);
+                        }
+                    }
+                }
+                None => {}
+            }
+        }
+        if fields.tags > 0.0 {
+            for &(_, word) in tags.iter().flatten() {
+                if let Some(ids) = session.word(word) {
+                    add(session, ids, fields.tags);
+                }
             }
         }
         for count in &terms {
@@ -212,7 +240,7 @@ pub(crate) fn term_counts(
     let (title, body) = (split(&article.title), split(&article.body));
     let lead = article.lead.as_deref().map(split);
     analyzer.session(|session| {
-        let counts = count_terms(session, article, fields, &title, lead.as_deref(), &body);
+        let counts = count_terms(session, article, fields, &title, lead.as_deref(), &body, None);
         let text = |id| session.text(id).to_owned();
         let terms = counts
             .iter()
@@ -236,43 +264,36 @@ fn known_id(session: &mut Session<'_>, id: TextId, slot: usize, vocabulary: &Voc
     Some(found)
 }
 
-/// The article's terms, sorted by text, with the ids `known` has for them.
+/// The article's terms (`counts`), sorted by text, with the ids `known` has for them.
 fn prepared_terms(
-    article: &Article,
-    fields: &FieldWeights,
-    analyzer: &Analyzer,
-    title: &[(usize, &str)],
-    lead: Option<&[(usize, &str)]>,
-    body: &[(usize, &str)],
+    session: &mut Session<'_>,
+    mut counts: Vec<Count>,
     known: Vocabularies<'_>,
 ) -> PreparedTerms {
-    analyzer.session(|session| {
-        let mut counts = count_terms(session, article, fields, title, lead, body);
-        counts.sort_unstable_by(|a, b| {
-            (a.order.cmp(&b.order)).then_with(|| session.text(a.ids.term).cmp(session.text(b.ids.term)))
-        });
-        let mut terms = PreparedTerms {
-            ids: Vec::with_capacity(counts.len()),
-            surfaces: Vec::with_capacity(counts.len()),
-            new: Vec::new(),
+    counts.sort_unstable_by(|a, b| {
+        (a.order.cmp(&b.order)).then_with(|| session.text(a.ids.term).cmp(session.text(b.ids.term)))
+    });
+    let mut terms = PreparedTerms {
+        ids: Vec::with_capacity(counts.len()),
+        surfaces: Vec::with_capacity(counts.len()),
+        new: Vec::new(),
+    };
+    for (at, &Count { ids, tf, .. }) in counts.iter().enumerate() {
+        let at = u32::try_from(at).expect("fewer than 2^32 terms in an article");
+        let mut id_of = |text, slot, vocabulary| {
+            known_id(session, text, slot, vocabulary).unwrap_or_else(|| {
+                terms.new.push((slot == 1, at, session.text(text).into()));
+                0
+            })
         };
-        for (at, &Count { ids, tf, .. }) in counts.iter().enumerate() {
-            let at = u32::try_from(at).expect("fewer than 2^32 terms in an article");
-            let mut id_of = |text, slot, vocabulary| {
-                known_id(session, text, slot, vocabulary).unwrap_or_else(|| {
-                    terms.new.push((slot == 1, at, session.text(text).into()));
-                    0
-                })
-            };
-            // The surface first, as inserting interned them before.
-            let surface = id_of(ids.surface, 1, known.surfaces);
-            let term = id_of(ids.term, 0, known.terms);
-            terms.surfaces.push(surface);
-            terms.ids.push((term, sublinear(tf)));
-        }
-        COUNTS.with(|pool| pool.give(counts));
-        terms
-    })
+        // The surface first, as inserting interned them before.
+        let surface = id_of(ids.surface, 1, known.surfaces);
+        let term = id_of(ids.term, 0, known.terms);
+        terms.surfaces.push(surface);
+        terms.ids.push((term, sublinear(tf)));
+    }
+    COUNTS.with(|pool| pool.give(counts));
+    terms
 }
 
 pub(crate) fn prepare(
@@ -290,8 +311,6 @@ pub(crate) fn prepare(
     let lead = article.lead.as_deref().map(split_pooled);
     let body = split_pooled(&article.body);
 
-    let terms = prepared_terms(&article, fields, analyzer, &title, lead.as_deref(), &body, known);
-
     let mut entities: HashMap<String, (f32, String)> = HashMap::new();
     // Keys and names are copied once per entity, not once per mention.
     let add = |entities: &mut HashMap<String, (f32, String)>, key: &str, multiplier: f32, name: &str| {
@@ -303,28 +322,48 @@ pub(crate) fn prepare(
         }
     };
     let mut learned = Vec::new();
-    let mut extract = |text: &str, words: &[(usize, &str)], mention: &mut dyn FnMut(&str, &str)| {
-        let mut found = Found {
-            mention,
-            learned: &mut learned,
-        };
-        entity::extract_segmented(text, words, lang, aliases, &mut found);
-    };
-    extract(&article.body, &body, &mut |name, key| {
-        add(&mut entities, key, 1.0, name)
-    });
-    if let (Some(text), Some(words)) = (&article.lead, &lead) {
-        extract(text, words, &mut |name, key| {
-            add(&mut entities, key, PROMINENT, name)
+    let terms = analyzer.session(|session| {
+        // The facts of the words of the title, the lead and the body, for their names.
+        let mut facts = [(); 3].map(|()| FACTS.with(Pool::take));
+        let counts = count_terms(
+            session,
+            &article,
+            fields,
+            &title,
+            lead.as_deref(),
+            &body,
+            Some(&mut facts),
+        );
+        let terms = prepared_terms(session, counts, known);
+        let session: &Session<'_> = session;
+        let key_text = |id| session.text(id);
+        let mut extract =
+            |text: &str, words: &[(usize, &str)], facts: &[u64], mention: &mut dyn FnMut(&str, &str)| {
+                let mut found = Found {
+                    mention,
+                    learned: &mut learned,
+                };
+                entity::extract_segmented(text, words, facts, &key_text, lang, aliases, &mut found);
+            };
+        let [title_facts, lead_facts, body_facts] = &facts;
+        extract(&article.body, &body, body_facts, &mut |name, key| {
+            add(&mut entities, key, 1.0, name)
         });
-    }
-    // Headlines capitalise freely ("Apple To Launch New iPad"): a title name counts only
-    // when the text names it too, the alias table knows it, or it is an acronym.
-    extract(&article.title, &title, &mut |name, key| {
-        let acronym = name.chars().all(|c| !c.is_alphabetic() || c.is_uppercase());
-        if entities.contains_key(key) || aliases.contains(key) || acronym {
-            add(&mut entities, key, PROMINENT, name);
+        if let (Some(text), Some(words)) = (&article.lead, &lead) {
+            extract(text, words, lead_facts, &mut |name, key| {
+                add(&mut entities, key, PROMINENT, name)
+            });
         }
+        // Headlines capitalise freely ("Apple To Launch New iPad"): a title name counts only
+        // when the text names it too, the alias table knows it, or it is an acronym.
+        extract(&article.title, &title, title_facts, &mut |name, key| {
+            let acronym = name.chars().all(|c| !c.is_alphabetic() || c.is_uppercase());
+            if entities.contains_key(key) || aliases.contains(key) || acronym {
+                add(&mut entities, key, PROMINENT, name);
+            }
+        });
+        FACTS.with(|pool| facts.into_iter().rev().for_each(|buffer| pool.give(buffer)));
+        terms
     });
     for name in &article.entities {
         let folded = entity::key(name);
