@@ -4,6 +4,7 @@
 mod batch;
 mod bench;
 mod eval;
+mod pages;
 mod plot;
 mod tune;
 
@@ -214,7 +215,19 @@ fn one_line(err: &anyhow::Error) -> String {
 }
 
 fn run(cli: Cli) -> Result<()> {
-    match cli.command {
+    // Commands that build or load an index, save it and end: its memory is written once and
+    // never queried, the case for small pages (see `pages`).
+    if matches!(
+        cli.command,
+        Command::Index { .. } | Command::Add { .. } | Command::Remove { .. }
+    ) {
+        return pages::building(|| run_command(cli.command));
+    }
+    run_command(cli.command)
+}
+
+fn run_command(command: Command) -> Result<()> {
+    match command {
         Command::Recommend {
             source,
             id,
