@@ -1,9 +1,11 @@
 //! Finding names in text: capitalised runs, acronyms, « quoted » names, alias phrases.
 
-use hashbrown::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use hashbrown::HashSet;
 
 use super::{AliasTable, key};
-use crate::analysis::{APOSTROPHES, TextId};
+use crate::analysis::{APOSTROPHES, AnalysisOptions, Analyzers, Session, TextId};
 use crate::language::Language;
 use crate::scratch::Pool;
 
@@ -289,23 +291,10 @@ fn is_particle(word: &Word<'_>) -> bool {
 /// `lang` gives elisions and stop words; `aliases` maps variants to canonical keys and lends
 /// its multi-word variants as phrases to look for.
 pub(crate) fn extract(text: &str, lang: Language, aliases: &AliasTable) -> Extraction {
+    /// Analyzers whose memo keeps the facts of words for this function, as an index's keep
+    /// them for its articles (the terms they find are not used).
+    static ANALYZERS: LazyLock<Analyzers> = LazyLock::new(|| Analyzers::new(AnalysisOptions::default()));
     let segmented = crate::analysis::word_indices(text);
-    // The keys of the text's words, each interned once.
-    let mut keys: Vec<String> = Vec::new();
-    let mut ids: HashMap<String, TextId> = HashMap::new();
-    let mut intern = |key: &str| match ids.get(key) {
-        Some(&id) => id,
-        None => {
-            let id = TextId::try_from(keys.len()).expect("fewer than 2^32 keys in a text");
-            keys.push(key.to_owned());
-            ids.insert(key.to_owned(), id);
-            id
-        }
-    };
-    let facts: Vec<u64> = segmented
-        .iter()
-        .map(|&(_, word)| word_facts(word, lang, &mut intern))
-        .collect();
     let mut out = Extraction::default();
     let mut mention = |name: &str, key: &str| {
         out.mentions.push(Mention {
@@ -314,18 +303,25 @@ pub(crate) fn extract(text: &str, lang: Language, aliases: &AliasTable) -> Extra
         });
     };
     let mut learned = Vec::new();
-    extract_segmented(
-        text,
-        &segmented,
-        &facts,
-        &|id| &keys[id as usize],
-        lang,
-        aliases,
-        &mut Found {
-            mention: &mut mention,
-            learned: &mut learned,
-        },
-    );
+    ANALYZERS.get(lang).session(|session| {
+        let facts: Vec<u64> = segmented
+            .iter()
+            .map(|&(_, word)| session.word_with(word, word_facts).1)
+            .collect();
+        let session: &Session<'_> = session;
+        extract_segmented(
+            text,
+            &segmented,
+            &facts,
+            &|id| session.text(id),
+            lang,
+            aliases,
+            &mut Found {
+                mention: &mut mention,
+                learned: &mut learned,
+            },
+        );
+    });
     out.learned = learned;
     out
 }
