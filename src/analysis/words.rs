@@ -28,34 +28,47 @@ pub fn word_indices(text: &str) -> Vec<(usize, &str)> {
 /// buffer instead of allocating one per text.
 pub(crate) fn word_indices_into<'t>(text: &'t str, words: &mut Vec<(usize, &'t str)>) {
     words.clear();
+    let bytes = text.as_bytes();
     // Where the last chunk with a sure boundary before it starts (byte, words found before).
     let mut anchor = (0, 0);
     // A run of chunks that may belong to the text before them: from the anchor up to here is
     // split again by the Unicode algorithm, once, when a chunk with a sure boundary comes.
     let mut unsure: Option<(usize, usize)> = None;
     let mut start = 0;
-    // Split at bytes, not characters: space and line feed are ASCII, so every piece of the
-    // bytes is a piece of the text.
-    for piece in text.as_bytes().split(|&b| b == b' ' || b == b'\n') {
-        let chunk = &text[start..start + piece.len()];
-        if !chunk.is_empty() {
-            // A plain chunk starts with a letter or punctuation: surely a segment start.
-            let plain = plain_word(chunk);
-            if plain.is_none() && !starts_a_segment(chunk) {
-                unsure.get_or_insert(anchor);
-            } else {
-                if let Some(from) = unsure.take() {
-                    resplit(text, from, start - 1, words);
-                }
-                anchor = (start, words.len());
-                match plain {
-                    Some(Some((at, word))) => words.push((start + at, word)),
-                    Some(None) => {}
-                    None => words.extend(chunk.unicode_word_indices().map(|(at, word)| (start + at, word))),
-                }
+    // Chunks end at bytes, not characters: space and line feed are ASCII, so every chunk of
+    // the bytes is a piece of the text.
+    while start < bytes.len() {
+        if matches!(bytes[start], b' ' | b'\n') {
+            start += 1;
+            continue;
+        }
+        // Most chunks are plain, told in the one pass that finds their end.
+        let (end, plain) = match plain_chunk(bytes, start) {
+            Ok((end, word)) => (
+                end,
+                Some(word.map(|(first, last)| (first - start, &text[first..last]))),
+            ),
+            Err(at) => (
+                memchr::memchr2(b' ', b'\n', &bytes[at..]).map_or(bytes.len(), |n| at + n),
+                None,
+            ),
+        };
+        let chunk = &text[start..end];
+        // A plain chunk starts with a letter or punctuation: surely a segment start.
+        if plain.is_none() && !starts_a_segment(chunk) {
+            unsure.get_or_insert(anchor);
+        } else {
+            if let Some(from) = unsure.take() {
+                resplit(text, from, start - 1, words);
+            }
+            anchor = (start, words.len());
+            match plain {
+                Some(Some((at, word))) => words.push((start + at, word)),
+                Some(None) => {}
+                None => words.extend(chunk.unicode_word_indices().map(|(at, word)| (start + at, word))),
             }
         }
-        start += chunk.len() + 1;
+        start = end + 1;
     }
     if let Some(from) = unsure {
         resplit(text, from, text.len(), words);
@@ -80,97 +93,112 @@ pub(crate) fn words(text: &str) -> impl Iterator<Item = &str> {
     word_indices(text).into_iter().map(|(_, word)| word)
 }
 
-/// The one word of a chunk of the form: punctuation, letters joined by single apostrophes,
-/// punctuation (`Some(None)` when it has no letters); `None` for any other chunk.
-///
-/// Letters here are ASCII and Latin letters (all ALetter in UAX #29, which never breaks
-/// between two of them); an apostrophe between two letters is MidNumLet and joins them;
-/// the punctuation is never part of a word, and no rule joins it to a letter without a
-/// letter or digit on its other side.
-fn plain_word(chunk: &str) -> Option<Option<(usize, &str)>> {
-    if chunk.is_ascii() {
-        return plain_ascii_word(chunk);
+/// What a chunk's character is to [`plain_chunk`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// Space or line feed: the end of a chunk.
+    Separator,
+    /// An ASCII letter, or a Latin one from U+00C0 to U+024F but × and ÷.
+    Letter,
+    /// The apostrophes "'" and "’", which join two letters into one word.
+    Quote,
+    /// Punctuation that opens or closes a word in running text, never part of one:
+    /// `. , ; : ! ? ( ) [ ] "`, « », “ ” and ….
+    Edge,
+    /// Past the end of the text.
+    End,
+    /// Anything else: digits, other scripts, other symbols.
+    Other,
+}
+
+/// The class of each ASCII byte.
+static ASCII_CLASSES: [Class; 128] = {
+    let mut classes = [Class::Other; 128];
+    let mut b = 0;
+    while b < 128 {
+        classes[b] = match b as u8 {
+            b' ' | b'\n' => Class::Separator,
+            b'a'..=b'z' | b'A'..=b'Z' => Class::Letter,
+            b'\'' => Class::Quote,
+            b'.' | b',' | b';' | b':' | b'!' | b'?' | b'(' | b')' | b'[' | b']' | b'"' => Class::Edge,
+            _ => Class::Other,
+        };
+        b += 1;
     }
-    let mut chars = chunk.char_indices().peekable();
-    while chars.next_if(|&(_, c)| is_edge_punctuation(c)).is_some() {}
-    let Some(&(first, _)) = chars.peek() else {
-        return Some(None);
+    classes
+};
+
+/// The class of the character at byte `at` of a text's bytes (at a character's start), and
+/// its length in bytes. Read off the UTF-8 bytes: the text is valid UTF-8, so a lead byte is
+/// followed by its continuation bytes.
+#[inline(always)]
+fn class_at(bytes: &[u8], at: usize) -> (Class, usize) {
+    let Some(&lead) = bytes.get(at) else {
+        return (Class::End, 0);
     };
-    let mut end = first;
-    let mut after_letter = false;
-    while let Some(&(at, c)) = chars.peek() {
-        if is_plain_letter(c) {
-            end = at + c.len_utf8();
-            after_letter = true;
-        } else if is_apostrophe(c) && after_letter {
-            // Joins only when a letter follows.
-            let next = chunk[at + c.len_utf8()..].chars().next();
-            if !next.is_some_and(is_plain_letter) {
-                break;
+    if lead < 0x80 {
+        return (ASCII_CLASSES[usize::from(lead)], 1);
+    }
+    let next = |n: usize| bytes.get(at + n).copied().unwrap_or(0);
+    match (lead, next(1)) {
+        // « and ».
+        (0xC2, 0xAB | 0xBB) => (Class::Edge, 2),
+        // À to ÿ, but × (U+00D7) and ÷ (U+00F7).
+        (0xC3, second) if second != 0x97 && second != 0xB7 => (Class::Letter, 2),
+        // Ā to ɏ (U+0100 to U+024F).
+        (0xC4..=0xC8, _) | (0xC9, 0x80..=0x8F) => (Class::Letter, 2),
+        (0xE2, 0x80) => match next(2) {
+            0x99 => (Class::Quote, 3),
+            // “, ” and ….
+            0x9C | 0x9D | 0xA6 => (Class::Edge, 3),
+            _ => (Class::Other, 1),
+        },
+        _ => (Class::Other, 1),
+    }
+}
+
+/// The chunk that starts at `start` and ends before the next space or line feed, when it is
+/// plain: one word of letters, maybe joined by apostrophes ("aujourd’hui"), between opening
+/// and closing punctuation ("(l’Italie),"), which the Unicode algorithm splits the same way.
+/// Found in one pass over its bytes with the chunk's end: `Ok((end, the word's byte range))`,
+/// no range for a chunk of punctuation only; or `Err(at)` for any other chunk, `at` being a
+/// byte of the chunk (no space nor line feed before it).
+///
+/// Letters here are all ALetter in UAX #29, which never breaks between two of them; an
+/// apostrophe between two letters is MidNumLet and joins them; the punctuation is never part
+/// of a word, and no rule joins it to a letter without a letter or digit on its other side.
+fn plain_chunk(bytes: &[u8], start: usize) -> Result<(usize, Option<(usize, usize)>), usize> {
+    let mut at = start;
+    let mut class = class_at(bytes, at);
+    while class.0 == Class::Edge {
+        at += class.1;
+        class = class_at(bytes, at);
+    }
+    let first = at;
+    // The word's end so far: `at` right after a letter.
+    let mut end = at;
+    loop {
+        match class.0 {
+            Class::Letter => {
+                at += class.1;
+                end = at;
             }
-            after_letter = false;
-        } else {
-            break;
-        }
-        chars.next();
-    }
-    while chars.next_if(|&(_, c)| is_edge_punctuation(c)).is_some() {}
-    if chars.peek().is_some() {
-        return None;
-    }
-    Some((end > first).then(|| (first, &chunk[first..end])))
-}
-
-/// [`plain_word`] of an ASCII chunk, a byte at a time: most chunks of news text.
-fn plain_ascii_word(chunk: &str) -> Option<Option<(usize, &str)>> {
-    let bytes = chunk.as_bytes();
-    let edge = |at: usize| bytes.get(at).is_some_and(|&b| is_edge_punctuation(char::from(b)));
-    let mut at = 0;
-    while edge(at) {
-        at += 1;
-    }
-    if at == bytes.len() {
-        return Some(None);
-    }
-    let (first, mut end, mut after_letter) = (at, at, false);
-    while let Some(&b) = bytes.get(at) {
-        if b.is_ascii_alphabetic() {
-            end = at + 1;
-            after_letter = true;
-        } else if b == b'\'' && after_letter {
-            // Joins only when a letter follows.
-            if !bytes.get(at + 1).is_some_and(u8::is_ascii_alphabetic) {
-                break;
+            // Joins only between two letters.
+            Class::Quote if end == at && at > first && class_at(bytes, at + class.1).0 == Class::Letter => {
+                at += class.1;
             }
-            after_letter = false;
-        } else {
-            break;
+            _ => break,
         }
-        at += 1;
+        class = class_at(bytes, at);
     }
-    while edge(at) {
-        at += 1;
+    while class.0 == Class::Edge {
+        at += class.1;
+        class = class_at(bytes, at);
     }
-    if at < bytes.len() {
-        return None;
+    match class.0 {
+        Class::Separator | Class::End => Ok((at, (end > first).then_some((first, end)))),
+        _ => Err(at),
     }
-    Some((end > first).then(|| (first, &chunk[first..end])))
-}
-
-fn is_plain_letter(c: char) -> bool {
-    c.is_ascii_alphabetic() || (('\u{c0}'..='\u{24f}').contains(&c) && c != '×' && c != '÷')
-}
-
-fn is_apostrophe(c: char) -> bool {
-    c == '\'' || c == '\u{2019}'
-}
-
-/// Punctuation that opens or closes a word in running text, never part of one.
-fn is_edge_punctuation(c: char) -> bool {
-    matches!(
-        c,
-        '.' | ',' | ';' | ':' | '!' | '?' | '(' | ')' | '[' | ']' | '"' | '«' | '»' | '“' | '”' | '…'
-    )
 }
 
 /// Whether a segment boundary falls before the chunk's first character whatever precedes
