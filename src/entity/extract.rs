@@ -44,13 +44,12 @@ const PARTICLES: &[&str] = &[
 
 thread_local! {
     /// The extractor's buffers, kept between the texts a thread reads.
-    static WORDS: Pool<Word<'static>> = const { Pool::new() };
     static CAPITALS: Pool<usize> = const { Pool::new() };
     static COVERED: Pool<bool> = const { Pool::new() };
 }
 
-/// One word of the text, as the extractor sees it.
-#[derive(Debug)]
+/// One word of the text, as the extractor sees it (see [`Words::get`]).
+#[derive(Clone, Copy, Debug)]
 struct Word<'t> {
     /// Byte range of the whole word in the text.
     start: usize,
@@ -62,10 +61,6 @@ struct Word<'t> {
     text: &'t str,
     capitalised: bool,
     acronym: bool,
-    /// First word of a sentence, a paragraph or a quotation.
-    sentence_start: bool,
-    /// The text between the previous word and this one allows both in one name.
-    joined: bool,
     /// The id of the [`key`] of the name part (see [`Facts::key`]).
     key: TextId,
 }
@@ -162,44 +157,82 @@ pub(crate) fn word_facts(word: &str, lang: Language, intern: &mut dyn FnMut(&str
     Facts::of(word, lang, intern).pack()
 }
 
-/// The words of `text` (its UAX #29 words with their byte offsets, and their facts) as the
-/// extractor sees them.
-fn split_words<'t>(text: &'t str, segmented: &[(usize, &'t str)], facts: &[u64]) -> Vec<Word<'t>> {
-    debug_assert_eq!(segmented.len(), facts.len());
-    let mut words: Vec<Word<'t>> = WORDS.with(Pool::take);
-    words.reserve(segmented.len());
-    let mut prev_end = 0;
-    for (&(start, word), &packed) in segmented.iter().zip(facts) {
-        let (sentence_start, joined) = if words.is_empty() {
-            (true, false)
-        } else if start == prev_end + 1 && text.as_bytes()[prev_end] == b' ' {
-            // Most gaps: one space, cheap to tell.
-            (false, true)
-        } else {
-            let gap = &text[prev_end..start];
-            (
-                gap.contains(['.', '!', '?', '…', '\n', '«', '“', '"', '—'])
-                    || (gap.contains(':') && gap.contains('\n')),
-                gap.chars().all(|c| c == ' ' || c == '-' || c == '\u{a0}'),
-            )
-        };
-        let facts = Facts::unpack(packed);
+/// The words of a text (its UAX #29 words with their byte offsets, and their facts) as the
+/// extractor sees them, each made when read: most of what the extractor does reads the
+/// facts of every word, and the rest of a few words only.
+struct Words<'t, 'w> {
+    text: &'t str,
+    segmented: &'w [(usize, &'t str)],
+    facts: &'w [u64],
+}
+
+impl<'t> Words<'t, '_> {
+    fn len(&self) -> usize {
+        self.segmented.len()
+    }
+
+    fn facts(&self, i: usize) -> Facts {
+        Facts::unpack(self.facts[i])
+    }
+
+    fn get(&self, i: usize) -> Word<'t> {
+        let (start, word) = self.segmented[i];
+        let facts = self.facts(i);
         let end = start + word.len() - usize::from(facts.cut);
-        words.push(Word {
+        Word {
             start,
             end,
             main: start + usize::from(facts.main),
             elided: facts.elided,
-            text: &text[start..end],
+            text: &self.text[start..end],
             capitalised: facts.capitalised,
             acronym: facts.acronym,
-            sentence_start,
-            joined,
             key: facts.key,
-        });
-        prev_end = end;
+        }
     }
-    words
+
+    /// Whether word `i` is the first of a sentence, a paragraph or a quotation, and whether
+    /// the text between the word before it and it allows both in one name.
+    fn gap(&self, i: usize) -> (bool, bool) {
+        let Some(before) = i.checked_sub(1) else {
+            return (true, false);
+        };
+        let prev_end = self.get(before).end;
+        let start = self.segmented[i].0;
+        if start == prev_end + 1 && self.text.as_bytes()[prev_end] == b' ' {
+            // Most gaps: one space, cheap to tell.
+            return (false, true);
+        }
+        let gap = &self.text[prev_end..start];
+        (
+            gap.contains(['.', '!', '?', '…', '\n', '«', '“', '"', '—'])
+                || (gap.contains(':') && gap.contains('\n')),
+            gap.chars().all(|c| c == ' ' || c == '-' || c == '\u{a0}'),
+        )
+    }
+
+    fn sentence_start(&self, i: usize) -> bool {
+        self.gap(i).0
+    }
+
+    fn joined(&self, i: usize) -> bool {
+        self.gap(i).1
+    }
+
+    /// The number of words before the first for which `after` holds (`after` holds from a
+    /// word on, as `slice::partition_point` has it the other way round).
+    fn first_where(&self, after: impl Fn(&Word<'t>) -> bool) -> usize {
+        let (mut low, mut high) = (0, self.len());
+        while low < high {
+            let middle = low + (high - low) / 2;
+            if after(&self.get(middle)) {
+                high = middle;
+            } else {
+                low = middle + 1;
+            }
+        }
+        low
+    }
 }
 
 /// A word that may hold an apostrophe, as the extractor sees it: without an English
@@ -338,25 +371,24 @@ pub(crate) fn extract_segmented<'t, 'k>(
     aliases: &AliasTable,
     out: &mut Found<'_>,
 ) {
-    let words = split_words(text, segmented, facts);
+    debug_assert_eq!(segmented.len(), facts.len());
+    let words = Words {
+        text,
+        segmented,
+        facts,
+    };
     let stop = crate::analysis::StopWords::shared(lang);
-    let key = |i: usize| key_text(words[i].key);
+    let key = |i: usize| key_text(words.facts(i).key);
     // Positions of the capitalised words: the only ones most of what follows reads.
     let mut capitals: Vec<usize> = CAPITALS.with(Pool::take);
-    capitals.extend(
-        words
-            .iter()
-            .enumerate()
-            .filter(|(_, w)| w.capitalised)
-            .map(|(i, _)| i),
-    );
+    capitals.extend((0..words.len()).filter(|&i| words.facts(i).capitalised));
     // Words seen capitalised where capitals mean a name (not at a sentence start), and the
     // other capitalised words also seen in lower case: they tell a name at a sentence start
     // from an ordinary word.
     let mut capitalised_inside: HashSet<TextId> = HashSet::with_capacity(capitals.len());
     for &i in &capitals {
-        if !words[i].sentence_start {
-            capitalised_inside.insert(words[i].key);
+        if !words.sentence_start(i) {
+            capitalised_inside.insert(words.facts(i).key);
         }
     }
     // A capitalised stop word is never part of a name whether or not it is seen in lower case
@@ -364,7 +396,7 @@ pub(crate) fn extract_segmented<'t, 'k>(
     // is no stop word, though its key "sur" is.)
     let wanted: HashSet<TextId> = capitals
         .iter()
-        .map(|&i| (&words[i], i))
+        .map(|&i| (words.get(i), i))
         .filter(|&(w, i)| {
             !capitalised_inside.contains(&w.key)
                 && (w.acronym || !w.main_text().is_ascii() || !stop.contains(key(i)))
@@ -375,12 +407,9 @@ pub(crate) fn extract_segmented<'t, 'k>(
     if !wanted.is_empty() {
         let mut filter = KeyFilter::default();
         wanted.iter().for_each(|&key| filter.insert(key));
-        for w in words
-            .iter()
-            .filter(|w| !w.capitalised && filter.may_contain(w.key))
-        {
-            if wanted.contains(&w.key) {
-                seen_in_lower_case.insert(w.key);
+        for facts in facts.iter().map(|&packed| Facts::unpack(packed)) {
+            if !facts.capitalised && filter.may_contain(facts.key) && wanted.contains(&facts.key) {
+                seen_in_lower_case.insert(facts.key);
             }
         }
     }
@@ -402,17 +431,17 @@ pub(crate) fn extract_segmented<'t, 'k>(
         // Grow the run: capitalised words, joined by up to two particles.
         let mut last = i;
         let mut j = i + 1;
-        while j < words.len() && words[j].joined && !covered[j] && !words[j].sentence_start {
-            if words[j].capitalised {
+        while j < words.len() && !covered[j] && words.gap(j) == (false, true) {
+            if words.facts(j).capitalised {
                 last = j;
                 j += 1;
                 continue;
             }
             let mut k = j;
-            while k < words.len() && k < j + 2 && words[k].joined && is_particle(&words[k]) {
+            while k < words.len() && k < j + 2 && words.joined(k) && is_particle(&words.get(k)) {
                 k += 1;
             }
-            if k > j && k < words.len() && words[k].joined && words[k].capitalised && !covered[k] {
+            if k > j && k < words.len() && words.joined(k) && words.facts(k).capitalised && !covered[k] {
                 last = k;
                 j = k + 1;
             } else {
@@ -429,7 +458,8 @@ pub(crate) fn extract_segmented<'t, 'k>(
         while first < end_run {
             let folded = key(first);
             // The key of an ASCII word is its lower case (a word holds no space nor hyphen).
-            let main = words[first].main_text();
+            let word = words.get(first);
+            let main = word.main_text();
             let lower: &str = if main.is_ascii() {
                 debug_assert_eq!(folded, main.to_ascii_lowercase());
                 folded
@@ -437,29 +467,28 @@ pub(crate) fn extract_segmented<'t, 'k>(
                 lowercase_into(main, &mut lower_text);
                 &lower_text
             };
-            let stop_word = stop.contains(lower) && !words[first].acronym;
+            let stop_word = stop.contains(lower) && !word.acronym;
             let ordinary = || {
                 lang.not_names().contains(&lower)
-                    || (seen_in_lower_case.contains(&words[first].key)
-                        && !capitalised_inside.contains(&words[first].key))
+                    || (seen_in_lower_case.contains(&word.key) && !capitalised_inside.contains(&word.key))
             };
             let lone_unknown = || {
                 first == end_run - 1
-                    && !words[first].acronym
-                    && !capitalised_inside.contains(&words[first].key)
+                    && !word.acronym
+                    && !capitalised_inside.contains(&word.key)
                     && !aliases.contains(folded)
             };
-            if !(stop_word || (words[i].sentence_start && (ordinary() || lone_unknown()))) {
+            if !(stop_word || (words.sentence_start(i) && (ordinary() || lone_unknown()))) {
                 common_noun = first == last && lang.capitalised_nouns().contains(&lower);
                 break;
             }
             first += 1;
-            while first < end_run && !words[first].capitalised {
+            while first < end_run && !words.facts(first).capitalised {
                 first += 1;
             }
         }
         if first < end_run && !common_noun {
-            let surface = &text[words[first].main..words[last].end];
+            let surface = &text[words.get(first).main..words.get(last).end];
             if first == last {
                 // One word: its key is known.
                 mention(out, surface, key(first), aliases);
@@ -471,7 +500,6 @@ pub(crate) fn extract_segmented<'t, 'k>(
         next = end_run;
     }
     CAPITALS.with(|pool| pool.give(capitals));
-    WORDS.with(|pool| pool.give(words));
     COVERED.with(|pool| pool.give(covered));
 }
 
@@ -492,19 +520,22 @@ fn mention(out: &mut Found<'_>, surface: &str, folded: &str, aliases: &AliasTabl
 /// initials of the name's capitalised words, both name one entity.
 fn learn_acronym(
     text: &str,
-    words: &[Word<'_>],
+    words: &Words<'_, '_>,
     first: usize,
     last: usize,
     aliases: &AliasTable,
     out: &mut Found<'_>,
 ) {
-    let Some(next) = words.get(last + 1) else { return };
-    let gap = &text[words[last].end..next.start];
+    if last + 1 >= words.len() {
+        return;
+    }
+    let next = words.get(last + 1);
+    let gap = &text[words.get(last).end..next.start];
     if gap.trim() != "(" || !next.acronym || !text[next.end..].starts_with(')') {
         return;
     }
-    let initials: String = words[first..=last]
-        .iter()
+    let initials: String = (first..=last)
+        .map(|i| words.get(i))
         .filter(|w| w.capitalised)
         .filter_map(|w| w.main_text().chars().next())
         .flat_map(char::to_uppercase)
@@ -512,7 +543,7 @@ fn learn_acronym(
     let letters: String = next.main_text().chars().filter(|c| c.is_alphabetic()).collect();
     if initials.chars().count() >= 2 && initials == letters {
         let long = aliases
-            .canonical(&key(&text[words[first].main..words[last].end]))
+            .canonical(&key(&text[words.get(first).main..words.get(last).end]))
             .to_owned();
         let short = aliases.canonical(&key(next.main_text())).to_owned();
         if long != short {
@@ -525,7 +556,7 @@ fn learn_acronym(
 /// first one capitalised.
 fn quoted_names(
     text: &str,
-    words: &[Word<'_>],
+    words: &Words<'_, '_>,
     covered: &mut [bool],
     aliases: &AliasTable,
     out: &mut Found<'_>,
@@ -539,13 +570,21 @@ fn quoted_names(
             };
             from = c + close.len_utf8();
             // Words are in text order: the ones inside are a contiguous range.
-            let a = words.partition_point(|w| w.start < o);
-            let b = words.partition_point(|w| w.end <= c);
-            if b <= a || b - a > 6 || !words[a].capitalised || text[o..c].contains(['.', ',', ';', '!', '?'])
+            let a = words.first_where(|w| w.start >= o);
+            let b = words.first_where(|w| w.end > c);
+            if b <= a
+                || b - a > 6
+                || !words.facts(a).capitalised
+                || text[o..c].contains(['.', ',', ';', '!', '?'])
             {
                 continue;
             }
-            push(out, &text[words[a].main..words[b - 1].end], aliases, buffer);
+            push(
+                out,
+                &text[words.get(a).main..words.get(b - 1).end],
+                aliases,
+                buffer,
+            );
             covered[a..b].iter_mut().for_each(|x| *x = true);
         }
     }
@@ -554,7 +593,7 @@ fn quoted_names(
 /// Multi-word variants of the alias table found as phrases, whatever their case.
 fn alias_phrases<'k>(
     text: &str,
-    words: &[Word<'_>],
+    words: &Words<'_, '_>,
     key: &dyn Fn(usize) -> &'k str,
     covered: &mut [bool],
     aliases: &AliasTable,
@@ -569,13 +608,18 @@ fn alias_phrases<'k>(
         let matched = aliases.phrases_starting_with(key(i)).iter().find(|phrase| {
             i + phrase.len() <= words.len()
                 && phrase.iter().enumerate().all(|(n, p)| p == key(i + n))
-                && (i + 1..i + phrase.len()).all(|j| words[j].joined)
+                && (i + 1..i + phrase.len()).all(|j| words.joined(j))
                 && (i..i + phrase.len()).all(|j| !covered[j])
         });
         match matched {
             Some(phrase) => {
                 let n = phrase.len();
-                push(out, &text[words[i].main..words[i + n - 1].end], aliases, buffer);
+                push(
+                    out,
+                    &text[words.get(i).main..words.get(i + n - 1).end],
+                    aliases,
+                    buffer,
+                );
                 covered[i..i + n].iter_mut().for_each(|c| *c = true);
                 i += n;
             }
@@ -630,8 +674,8 @@ mod tests {
         assert!(PARTICLES.iter().all(|p| p.len() <= 5));
     }
 
-    /// A word's facts and the text they are read against.
-    fn words_of(text: &str, lang: Language) -> (Vec<Word<'_>>, Vec<String>) {
+    /// The facts of the words of `text`, and the keys they name.
+    fn facts_of(text: &str, lang: Language) -> (Vec<(usize, &str)>, Vec<u64>, Vec<String>) {
         let segmented = crate::analysis::word_indices(text);
         let mut keys = Vec::new();
         let facts: Vec<u64> = segmented
@@ -643,7 +687,7 @@ mod tests {
                 })
             })
             .collect();
-        (split_words(text, &segmented, &facts), keys)
+        (segmented, facts, keys)
     }
 
     proptest::proptest! {
@@ -656,14 +700,26 @@ mod tests {
             english in proptest::bool::ANY,
         ) {
             let lang = if english { Language::English } else { Language::French };
-            let segmented = crate::analysis::word_indices(&text);
-            let (words, keys) = words_of(&text, lang);
-            proptest::prop_assert_eq!(words.len(), segmented.len());
-            for (w, &(start, word)) in words.iter().zip(&segmented) {
+            let (segmented, facts, keys) = facts_of(&text, lang);
+            let words = Words { text: &text, segmented: &segmented, facts: &facts };
+            for (i, &(start, word)) in segmented.iter().enumerate() {
+                let w = words.get(i);
                 let (text_of, elided, main) = elision(start, word, lang);
                 proptest::prop_assert_eq!((w.text, w.elided, w.main), (text_of, elided, main), "{:?}", word);
                 proptest::prop_assert_eq!(&keys[w.key as usize], &key(w.main_text()), "{:?}", word);
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// A binary search over words made when read finds what one over a slice finds.
+        #[test]
+        fn first_where_is_a_partition_point(text in "[a-zA-Z’' .«»]{0,40}", at in 0..45_usize) {
+            let (segmented, facts, _) = facts_of(&text, Language::English);
+            let words = Words { text: &text, segmented: &segmented, facts: &facts };
+            let all: Vec<Word<'_>> = (0..words.len()).map(|i| words.get(i)).collect();
+            proptest::prop_assert_eq!(words.first_where(|w| w.start >= at), all.partition_point(|w| w.start < at));
+            proptest::prop_assert_eq!(words.first_where(|w| w.end > at), all.partition_point(|w| w.end <= at));
         }
     }
 
