@@ -143,9 +143,10 @@ pub(crate) struct WordIds {
 /// integer that is never [`NO_FACTS`].
 pub(crate) type Facts = u64;
 
-/// Computes a word's [`Facts`]: a pure function of the word and the language, the same for
-/// every call on one analyzer (the memo keeps what it returns), which may intern texts as the
-/// session's ids.
+/// Computes a word's [`Facts`]: a pure function of the word and the language, which may intern
+/// texts as the session's ids. The memo keeps what it returns by analyzer and word, so an
+/// analyzer's sessions must all be given the same one (the index's is
+/// `entity::word_facts`).
 pub(crate) type FactsOf = fn(&str, Language, &mut dyn FnMut(&str) -> TextId) -> Facts;
 
 /// The facts of a word remembered by [`Session::word`], which computes none.
@@ -212,21 +213,26 @@ impl Session<'_> {
     fn lookup(&mut self, word: &str, facts_of: Option<FactsOf>) -> (Option<WordIds>, Facts) {
         let analyzer = self.analyzer;
         let lang = analyzer.lang;
+        let facts = |texts: &mut Texts, id_bits: TextId| {
+            facts_of.map_or(NO_FACTS, |facts_of| {
+                let facts = facts_of(word, lang, &mut |text| texts.intern(text) | id_bits);
+                debug_assert_ne!(facts, NO_FACTS, "facts of {word:?}");
+                facts
+            })
+        };
         match (self.known.as_deref_mut(), self.remembered.as_deref_mut()) {
             (Some(known), Some(remembered)) if word.len() <= MEMO_WORD_BYTES => {
-                if let Some([ids, facts]) = known.words.get(word) {
-                    let Some(facts_of) = facts_of.filter(|_| facts == NO_FACTS) else {
-                        return (unpack(ids), facts);
-                    };
+                if let Some([ids, remembered_facts]) = known.words.get(word) {
+                    if facts_of.is_none() || remembered_facts != NO_FACTS {
+                        return (unpack(ids), remembered_facts);
+                    }
                     // Remembered by `word`, without facts: they are added.
-                    let facts = facts_of(word, lang, &mut |text| known.intern(text));
+                    let facts = facts(known, 0);
                     known.words.insert(word, [ids, facts]);
                     return (unpack(ids), facts);
                 }
                 let ids = analyzer.word_ids(word, |text| known.intern(text));
-                let facts = facts_of.map_or(NO_FACTS, |facts_of| {
-                    facts_of(word, lang, &mut |text| known.intern(text))
-                });
+                let facts = facts(known, 0);
                 // Words are forgotten when too many; their texts' ids stay.
                 if known.words.len() >= MEMO_WORDS {
                     known.words.clear();
@@ -241,18 +247,12 @@ impl Session<'_> {
                 // so that the memo is emptied after sessions of many such words.
                 *remembered += 1;
                 let ids = analyzer.word_ids(word, |text| known.intern(text));
-                let facts = facts_of.map_or(NO_FACTS, |facts_of| {
-                    facts_of(word, lang, &mut |text| known.intern(text))
-                });
-                (ids, facts)
+                (ids, facts(known, 0))
             }
             _ => {
                 let call_only = &mut self.call_only;
                 let ids = analyzer.word_ids(word, |text| call_only.intern(text) | CALL_ONLY);
-                let facts = facts_of.map_or(NO_FACTS, |facts_of| {
-                    facts_of(word, lang, &mut |text| call_only.intern(text) | CALL_ONLY)
-                });
-                (ids, facts)
+                (ids, facts(call_only, CALL_ONLY))
             }
         }
     }
@@ -269,7 +269,8 @@ impl Session<'_> {
         }
     }
 
-    /// The text of an id that [`Session::word`] gave.
+    /// The text of an id that [`Session::word`] or [`Session::word_with`] gave, or that a
+    /// [`FactsOf`] interned.
     pub(crate) fn text(&self, id: TextId) -> &str {
         let (texts, at) = self.texts(id);
         &texts.texts[at]

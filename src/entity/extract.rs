@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 use hashbrown::HashSet;
 
 use super::{AliasTable, key};
-use crate::analysis::{APOSTROPHES, AnalysisOptions, Analyzers, Session, TextId};
+use crate::analysis::{APOSTROPHES, AnalysisOptions, Analyzers, Facts, Session, TextId};
 use crate::language::Language;
 use crate::scratch::Pool;
 
@@ -61,7 +61,7 @@ struct Word<'t> {
     text: &'t str,
     capitalised: bool,
     acronym: bool,
-    /// The id of the [`key`] of the name part (see [`Facts::key`]).
+    /// The id of the [`key`] of the name part (see [`NameFacts::key`]).
     key: TextId,
 }
 
@@ -85,7 +85,7 @@ fn lowercase_in(word: &str, list: &[&str]) -> bool {
 /// word and the language, which the index remembers with the word's terms (see
 /// [`word_facts`]) so that a text's thousandth "Maroc" costs no folding nor search.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Facts {
+struct NameFacts {
     /// The id of the [`key`] of the name part, in the ids of the texts of the caller.
     key: TextId,
     /// Where the name part starts in the word: after an elided prefix ("l'" of "l'Italie").
@@ -97,14 +97,14 @@ struct Facts {
     acronym: bool,
 }
 
-impl Facts {
+impl NameFacts {
     /// The facts of `word`. `intern` gives the id of a text.
-    fn of(word: &str, lang: Language, intern: &mut dyn FnMut(&str) -> TextId) -> Facts {
+    fn of(word: &str, lang: Language, intern: &mut dyn FnMut(&str) -> TextId) -> NameFacts {
         // Bytes that start an apostrophe ('\'' and the first byte of each of `APOSTROPHES`)
         // are rare: a word without one has no elision nor English possessive, and needs no
         // search for them.
         let (kept, elided, main) = if memchr::memchr3(b'\'', 0xE2, 0xCA, word.as_bytes()).is_some() {
-            elision(0, word, lang)
+            elision(word, lang)
         } else {
             (word, false, 0)
         };
@@ -120,11 +120,12 @@ impl Facts {
             && main_text.chars().all(|c| !c.is_alphabetic() || c.is_uppercase())
             && main_text.chars().filter(|c| c.is_alphabetic()).nth(1).is_some();
         let mut buffer = String::new();
-        Facts {
+        NameFacts {
             key: intern(word_key_into(main_text, &mut buffer)),
-            // An elided prefix is an elision or a particle and its apostrophe (at most 5
-            // characters of up to 3 bytes, and 3 bytes), a possessive at most 4 bytes.
-            main: u8::try_from(main).expect("an elided prefix of at most 18 bytes"),
+            // An elided prefix is an elision or a particle (at most 6 letters, each of at most
+            // 3 bytes: the Kelvin sign lower-cases to "k") and its apostrophe (at most 3
+            // bytes); a possessive is at most 4 bytes. A test tries the longest.
+            main: u8::try_from(main).expect("an elided prefix of at most 21 bytes"),
             cut: u8::try_from(word.len() - kept.len()).expect("a possessive of at most 4 bytes"),
             elided,
             capitalised,
@@ -133,14 +134,14 @@ impl Facts {
     }
 
     /// These facts in one integer, never `u64::MAX` (see [`crate::analysis::Facts`]).
-    fn pack(self) -> u64 {
+    fn pack(self) -> Facts {
         let flags = u64::from(self.elided) | u64::from(self.capitalised) << 1 | u64::from(self.acronym) << 2;
         u64::from(self.key) | u64::from(self.main) << 32 | u64::from(self.cut) << 40 | flags << 48
     }
 
-    fn unpack(packed: u64) -> Facts {
+    fn unpack(packed: Facts) -> NameFacts {
         let flags = packed >> 48;
-        Facts {
+        NameFacts {
             key: packed as u32,
             main: (packed >> 32) as u8,
             cut: (packed >> 40) as u8,
@@ -151,10 +152,10 @@ impl Facts {
     }
 }
 
-/// The [`Facts`] of `word` in one integer, as [`extract_segmented`] reads them: what the index
+/// The [`NameFacts`] of `word` in one integer, as [`extract_segmented`] reads them: what the index
 /// has the analysis memo remember (see [`crate::analysis::FactsOf`]).
-pub(crate) fn word_facts(word: &str, lang: Language, intern: &mut dyn FnMut(&str) -> TextId) -> u64 {
-    Facts::of(word, lang, intern).pack()
+pub(crate) fn word_facts(word: &str, lang: Language, intern: &mut dyn FnMut(&str) -> TextId) -> Facts {
+    NameFacts::of(word, lang, intern).pack()
 }
 
 /// The words of a text (its UAX #29 words with their byte offsets, and their facts) as the
@@ -163,7 +164,7 @@ pub(crate) fn word_facts(word: &str, lang: Language, intern: &mut dyn FnMut(&str
 struct Words<'t, 'w> {
     text: &'t str,
     segmented: &'w [(usize, &'t str)],
-    facts: &'w [u64],
+    facts: &'w [Facts],
 }
 
 impl<'t> Words<'t, '_> {
@@ -171,8 +172,8 @@ impl<'t> Words<'t, '_> {
         self.segmented.len()
     }
 
-    fn facts(&self, i: usize) -> Facts {
-        Facts::unpack(self.facts[i])
+    fn facts(&self, i: usize) -> NameFacts {
+        NameFacts::unpack(self.facts[i])
     }
 
     fn get(&self, i: usize) -> Word<'t> {
@@ -237,8 +238,8 @@ impl<'t> Words<'t, '_> {
 
 /// A word that may hold an apostrophe, as the extractor sees it: without an English
 /// possessive, whether it starts with an elided prefix ("l'", "d'"), and where its name part
-/// starts (the byte offset of the word, `start`, plus that of the name in it).
-fn elision(start: usize, word: &str, lang: Language) -> (&str, bool, usize) {
+/// starts in it.
+fn elision(word: &str, lang: Language) -> (&str, bool, usize) {
     // English possessives: "Apple’s" names Apple. Stripped first, so that "d's" is no elision.
     let word = if lang == Language::English {
         ["'s", "’s", "ʼs"]
@@ -259,12 +260,12 @@ fn elision(start: usize, word: &str, lang: Language) -> (&str, bool, usize) {
             let head = &word[..at];
             let after = at + word[at..].chars().next().map_or(1, char::len_utf8);
             if (lowercase_in(head, lang.elisions()) || lowercase_in(head, PARTICLES)) && after < word.len() {
-                (word, true, start + after)
+                (word, true, after)
             } else {
-                (word, false, start)
+                (word, false, 0)
             }
         }
-        None => (word, false, start),
+        None => (word, false, 0),
     }
 }
 
@@ -337,7 +338,7 @@ pub(crate) fn extract(text: &str, lang: Language, aliases: &AliasTable) -> Extra
     };
     let mut learned = Vec::new();
     ANALYZERS.get(lang).session(|session| {
-        let facts: Vec<u64> = segmented
+        let facts: Vec<Facts> = segmented
             .iter()
             .map(|&(_, word)| session.word_with(word, word_facts).1)
             .collect();
@@ -365,13 +366,13 @@ pub(crate) fn extract(text: &str, lang: Language, aliases: &AliasTable) -> Extra
 pub(crate) fn extract_segmented<'t, 'k>(
     text: &'t str,
     segmented: &[(usize, &'t str)],
-    facts: &[u64],
+    facts: &[Facts],
     key_text: &'k dyn Fn(TextId) -> &'k str,
     lang: Language,
     aliases: &AliasTable,
     out: &mut Found<'_>,
 ) {
-    debug_assert_eq!(segmented.len(), facts.len());
+    assert_eq!(segmented.len(), facts.len(), "the facts of every word");
     let words = Words {
         text,
         segmented,
@@ -407,7 +408,7 @@ pub(crate) fn extract_segmented<'t, 'k>(
     if !wanted.is_empty() {
         let mut filter = KeyFilter::default();
         wanted.iter().for_each(|&key| filter.insert(key));
-        for facts in facts.iter().map(|&packed| Facts::unpack(packed)) {
+        for facts in facts.iter().map(|&packed| NameFacts::unpack(packed)) {
             if !facts.capitalised && filter.may_contain(facts.key) && wanted.contains(&facts.key) {
                 seen_in_lower_case.insert(facts.key);
             }
@@ -655,13 +656,14 @@ mod tests {
             cut in proptest::num::u8::ANY,
             flags in 0..8_u8,
         ) {
-            let facts = Facts { key, main, cut, elided: flags & 1 != 0, capitalised: flags & 2 != 0, acronym: flags & 4 != 0 };
+            let facts = NameFacts { key, main, cut, elided: flags & 1 != 0, capitalised: flags & 2 != 0, acronym: flags & 4 != 0 };
             proptest::prop_assert_ne!(facts.pack(), u64::MAX);
-            proptest::prop_assert_eq!(Facts::unpack(facts.pack()), facts);
+            proptest::prop_assert_eq!(NameFacts::unpack(facts.pack()), facts);
         }
     }
 
-    /// The shortcuts of `split_words` and `is_particle` hold for the lists they stand for.
+    /// The shortcuts of `NameFacts::of` (the bytes that start an apostrophe) and `is_particle`
+    /// hold for the lists they stand for.
     #[test]
     fn apostrophes_start_with_a_marked_byte_and_particles_are_short() {
         for c in APOSTROPHES.iter().chain(&['\'']) {
@@ -704,7 +706,8 @@ mod tests {
             let words = Words { text: &text, segmented: &segmented, facts: &facts };
             for (i, &(start, word)) in segmented.iter().enumerate() {
                 let w = words.get(i);
-                let (text_of, elided, main) = elision(start, word, lang);
+                let (text_of, elided, main) = elision(word, lang);
+                let main = start + main;
                 proptest::prop_assert_eq!((w.text, w.elided, w.main), (text_of, elided, main), "{:?}", word);
                 proptest::prop_assert_eq!(&keys[w.key as usize], &key(w.main_text()), "{:?}", word);
             }
@@ -723,7 +726,7 @@ mod tests {
         }
     }
 
-    /// The longest elided prefixes and possessives fit the bytes that [`Facts`] has for them.
+    /// The longest elided prefixes and possessives fit the bytes that [`NameFacts`] has for them.
     #[test]
     fn elided_prefixes_and_possessives_fit_their_facts() {
         let apostrophes: Vec<char> = APOSTROPHES.iter().copied().chain(['\'']).collect();
@@ -743,8 +746,8 @@ mod tests {
                     .collect();
                 for &apostrophe in &apostrophes {
                     let word = format!("{upper}{apostrophe}Abcd's");
-                    let facts = Facts::of(&word, lang, &mut |_| 0);
-                    let (_, elided, main) = elision(0, &word, lang);
+                    let facts = NameFacts::of(&word, lang, &mut |_| 0);
+                    let (_, elided, main) = elision(&word, lang);
                     assert!(elided, "{word:?}");
                     assert_eq!(usize::from(facts.main), main, "{word:?}");
                 }

@@ -116,6 +116,10 @@ fn latin_key_into(name: &str, out: &mut String) -> bool {
 /// The names found in `text` (capitalised runs, acronyms, « quoted » names and the alias
 /// table's phrases), with their keys after `aliases`.
 ///
+/// Like an index, each thread remembers what it learned of the words it has read, for the
+/// next texts: a bounded memory (the words of a language's news), shared with the indexes the
+/// thread builds.
+///
 /// # Examples
 /// ```
 /// use connexe::{AliasTable, Language, entity::extract_entities};
