@@ -312,16 +312,28 @@ struct Words {
 const TINY_WORD_BYTES: usize = 7;
 
 /// A word of at most [`TINY_WORD_BYTES`] as one integer: its bytes from the lowest, and its
-/// length in the highest byte; built without a call to `memcpy`.
+/// length in the highest byte. Read in two overlapping loads (or three bytes), without a loop
+/// nor a call to `memcpy`: the overlap puts the same bytes in the same places.
 fn tiny_key(word: &str) -> Option<u64> {
     let bytes = word.as_bytes();
-    (bytes.len() <= TINY_WORD_BYTES).then(|| {
-        let packed = bytes
-            .iter()
-            .enumerate()
-            .fold(0, |key, (i, &b)| key | u64::from(b) << (8 * i));
-        packed | (bytes.len() as u64) << 56
-    })
+    let n = bytes.len();
+    let packed = match n {
+        0 => 0,
+        1..=3 => {
+            let at = |i: usize| u64::from(bytes[i]) << (8 * i);
+            at(0) | at(n / 2) | at(n - 1)
+        }
+        4..=TINY_WORD_BYTES => {
+            let four = |from: usize| {
+                u64::from(u32::from_le_bytes(
+                    bytes[from..from + 4].try_into().expect("4 bytes"),
+                ))
+            };
+            four(0) | four(n - 4) << (8 * (n - 4))
+        }
+        _ => return None,
+    };
+    Some(packed | (n as u64) << 56)
 }
 
 /// Words of at most this many bytes are [`ShortKey`]s.
@@ -388,18 +400,26 @@ impl std::hash::Hash for ShortKey {
 }
 
 impl ShortKey {
+    /// The key of a word of at most [`SHORT_WORD_BYTES`]. A word of 8 bytes or more (every one
+    /// that has no [`tiny_key`]) is read in two overlapping loads, without a call to `memcpy`.
     fn new(word: &str) -> Option<ShortKey> {
-        let mut bytes = [0; 16];
-        bytes
-            .get_mut(..word.len())
-            .filter(|_| word.len() <= SHORT_WORD_BYTES)?
-            .copy_from_slice(word.as_bytes());
-        bytes[15] = u8::try_from(word.len()).ok()?;
-        let (low, high) = bytes.split_at(8);
-        Some(ShortKey([
-            u64::from_ne_bytes(low.try_into().expect("8 bytes")),
-            u64::from_ne_bytes(high.try_into().expect("8 bytes")),
-        ]))
+        let bytes = word.as_bytes();
+        let n = bytes.len();
+        let eight = |from: usize| u64::from_le_bytes(bytes[from..from + 8].try_into().expect("8 bytes"));
+        let (low, high) = match n {
+            0..8 => {
+                let mut padded = [0; 8];
+                padded[..n].copy_from_slice(bytes);
+                (u64::from_le_bytes(padded), 0)
+            }
+            // The last eight bytes, shifted down to the ninth byte on.
+            8..=SHORT_WORD_BYTES => (
+                eight(0),
+                eight(n - 8).checked_shr(8 * (16 - n) as u32).unwrap_or(0),
+            ),
+            _ => return None,
+        };
+        Some(ShortKey([low, high | (n as u64) << 56]))
     }
 }
 
@@ -677,6 +697,28 @@ mod tests {
         fn orders_sort_texts_as_their_bytes(a in "[a\\x00é]{0,10}", b in "[a\\x00é]{0,10}") {
             let by_order = order_of(&a).cmp(&order_of(&b)).then_with(|| a.cmp(&b));
             proptest::prop_assert_eq!(by_order, a.cmp(&b));
+        }
+    }
+
+    proptest::proptest! {
+        /// The loads of `tiny_key` and `ShortKey::new` pack a word as copying its bytes into
+        /// zeroed integers does.
+        #[test]
+        fn word_keys_are_the_zero_padded_bytes_and_the_length(word in "[a-zé\0\u{10000}]{0,9}") {
+            let bytes = word.as_bytes();
+            let mut padded = [0_u8; 16];
+            if bytes.len() <= SHORT_WORD_BYTES {
+                padded[..bytes.len()].copy_from_slice(bytes);
+                padded[15] = bytes.len() as u8;
+            }
+            let low = u64::from_le_bytes(padded[..8].try_into().unwrap());
+            let high = u64::from_le_bytes(padded[8..].try_into().unwrap());
+            let tiny = (bytes.len() <= TINY_WORD_BYTES).then(|| {
+                u64::from_le_bytes(padded[..8].try_into().unwrap()) | (bytes.len() as u64) << 56
+            });
+            proptest::prop_assert_eq!(tiny_key(&word), tiny);
+            let short = ShortKey::new(&word).map(|key| key.0);
+            proptest::prop_assert_eq!(short, (bytes.len() <= SHORT_WORD_BYTES).then_some([low, high]));
         }
     }
 
