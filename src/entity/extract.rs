@@ -303,15 +303,21 @@ fn lowercase_into(word: &str, out: &mut String) {
 struct KeyFilter([u64; 16]);
 
 impl KeyFilter {
-    fn insert(&mut self, key: TextId) {
+    /// The word of the filter and the bit in it that stand for `key`.
+    fn bit(key: TextId) -> (usize, u64) {
         let bit = key as usize % 1024;
-        self.0[bit / 64] |= 1 << (bit % 64);
+        (bit / 64, 1 << (bit % 64))
+    }
+
+    fn insert(&mut self, key: TextId) {
+        let (word, bit) = KeyFilter::bit(key);
+        self.0[word] |= bit;
     }
 
     /// `false` only for a key that was never inserted.
     fn may_contain(&self, key: TextId) -> bool {
-        let bit = key as usize % 1024;
-        self.0[bit / 64] & (1 << (bit % 64)) != 0
+        let (word, bit) = KeyFilter::bit(key);
+        self.0[word] & bit != 0
     }
 }
 

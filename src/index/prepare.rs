@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use hashbrown::HashMap;
 
 use super::{FieldWeights, Vocabulary};
-use crate::analysis::{Analyzer, Analyzers, NO_NOTE, Session, TextId, WordIds};
+use crate::analysis::{Analyzer, Analyzers, Facts, NO_NOTE, Session, TextId, WordIds};
 use crate::article::Article;
 use crate::entity::{self, AliasTable, Found};
 use crate::language::Language;
@@ -91,7 +91,7 @@ thread_local! {
     /// Buffers of split words, kept between the articles a thread prepares.
     static SPLITS: Pool<(usize, &'static str)> = const { Pool::new() };
     /// Buffers of the facts of words (see [`count_terms`]).
-    static FACTS: Pool<u64> = const { Pool::new() };
+    static FACTS: Pool<Facts> = const { Pool::new() };
 }
 
 /// [`split`] into a buffer of the thread's pool; give it back with [`SPLITS`].
@@ -164,7 +164,7 @@ fn count_terms(
     title: &[(usize, &str)],
     lead: Option<&[(usize, &str)]>,
     body: &[(usize, &str)],
-    mut facts: Option<&mut [Vec<u64>; 3]>,
+    mut facts: Option<&mut [Vec<Facts>; 3]>,
 ) -> Vec<Count> {
     let tags: Vec<Vec<(usize, &str)>> = article.tags.iter().map(|tag| split(tag)).collect();
     let texts = [
@@ -338,7 +338,7 @@ pub(crate) fn prepare(
         let session: &Session<'_> = session;
         let key_text = |id| session.text(id);
         let mut extract =
-            |text: &str, words: &[(usize, &str)], facts: &[u64], mention: &mut dyn FnMut(&str, &str)| {
+            |text: &str, words: &[(usize, &str)], facts: &[Facts], mention: &mut dyn FnMut(&str, &str)| {
                 let mut found = Found {
                     mention,
                     learned: &mut learned,
