@@ -3,8 +3,9 @@
 python table.py RESULTS_DIR CONNEXE_MODE
 
 RESULTS_DIR holds connexe.json, sklearn.json and tantivy.json (one JSON object each).
-CONNEXE_MODE is "corpus" when connexe read the same file (its build_s then includes reading
-it), "synthetic" when it built the same articles from the generator in memory (no reading).
+CONNEXE_MODE is "corpus" when connexe read the same file, "synthetic" when it built the same
+articles from the generator in memory (no reading). Reading and building are timed apart on
+every side: connexe's read_s when it reports one (older builds included reading in build_s).
 """
 
 import json
@@ -27,13 +28,18 @@ def main() -> None:
 
     rows = []
     # connexe: `similar(id, 5)`; its bench reports p50 and p99, no mean.
-    c_read = None
-    c_total = connexe["build_s"] if mode == "corpus" else None
+    c_read = connexe.get("read_s")
+    if mode != "corpus":
+        c_read, c_total = "none (in memory)", None
+    elif c_read is None:
+        c_read, c_total = "incl.", connexe["build_s"]
+    else:
+        c_total = c_read + connexe["build_s"]
     rows.append(
         {
             "system": "connexe `similar` (k=5)",
             "articles": connexe["articles"],
-            "read": "incl." if mode == "corpus" else "none (in memory)",
+            "read": c_read,
             "build": connexe["build_s"],
             "total": c_total,
             "p50": connexe["similar_p50_us"],
@@ -68,9 +74,9 @@ def main() -> None:
         if i == 0:
             ratios = ["—", "—", "—"]
         else:
-            # Same work on both sides: with --corpus connexe's build includes reading the
-            # file, so it is set against the peer's read + build; otherwise build against build.
-            build_ratio = ratio(c["total"], r["total"]) if mode == "corpus" else ratio(c["build"], r["build"])
+            # Same work on both sides: build against build, unless connexe's build included
+            # reading the file (an older connexe), then read + build against read + build.
+            build_ratio = ratio(c["total"], r["total"]) if c["read"] == "incl." else ratio(c["build"], r["build"])
             ratios = [build_ratio, ratio(c["p50"], r["p50"]), ratio(c["p99"], r["p99"])]
         read = r["read"] if isinstance(r["read"], str) else fmt(r["read"], 2)
         out.append(
@@ -90,6 +96,15 @@ def main() -> None:
         f"+ transpose {sklearn['transpose_s']:.2f} s; connexe: {connexe['postings']:,} postings, "
         f"page p50 {connexe['page_p50_us']:,.0f} µs."
     )
+    if isinstance(c["read"], float):
+        print()
+        print(
+            f"connexe against scikit-learn: build {sklearn['fit_s'] / c['build']:.2f}x faster than the fit "
+            f"alone ({sklearn['build_s'] / c['build']:.2f}x with the transpose), read + build "
+            f"{(sklearn['read_s'] + sklearn['build_s']) / c['total']:.2f}x; against tantivy: build "
+            f"{tantivy['build_s'] / c['build']:.2f}x, read + build "
+            f"{(tantivy['read_s'] + tantivy['build_s']) / c['total']:.2f}x."
+        )
     if (sklearn["first_query"], sklearn["last_query"]) != (tantivy["first_query"], tantivy["last_query"]):
         print("WARNING: the peers did not query the same ids")
     if not (connexe["articles"] == sklearn["articles"] == tantivy["articles"]):

@@ -108,7 +108,8 @@ pub fn run(args: EvalArgs) -> Result<()> {
 pub fn read_articles(path: &Path, config: &IndexConfig) -> Result<Vec<Article>> {
     let name = path.display().to_string();
     let file = File::open(path).with_context(|| name.clone())?;
-    let reader = JsonlReader::new(BufReader::new(file)).max_line_bytes(config.limits.max_json_line_bytes());
+    let reader = JsonlReader::new(BufReader::with_capacity(crate::READ_BUFFER, file))
+        .max_line_bytes(config.limits.max_json_line_bytes());
     let corpus = Corpus::from_reader(reader, |_| {}).with_context(|| name.clone())?;
     for warning in &corpus.warnings {
         eprintln!("warning: {name}: {warning}");
