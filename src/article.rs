@@ -707,13 +707,22 @@ pub(crate) fn read_each<R: BufRead>(
 ) -> Result<Vec<Warning>> {
     use rayon::prelude::*;
     let mut repeats = Repeats::default();
-    let mut lines = Lines::default();
+    let (mut lines, mut next) = (Lines::default(), Lines::default());
+    let mut stopped = reader.next_lines(&mut lines, PARSE_CHUNK, PARSE_CHUNK_BYTES);
     loop {
-        // Lines are read on this thread and parsed on every core, a chunk at a time; they are
-        // then taken in file order, so the first error in the file is the one reported.
-        let stopped = reader.next_lines(&mut lines, PARSE_CHUNK, PARSE_CHUNK_BYTES);
-        let more = reader.has_more();
-        let parsed: Vec<Result<Option<(u64, Article)>>> = lines.par_iter().map(parse_line).collect();
+        // Lines are parsed on every core, a chunk at a time, while this thread reads the next
+        // chunk (the reader stays on this thread). They are then taken in file order, so the
+        // first error in the file is the one reported.
+        let more = stopped.is_none() && reader.has_more();
+        let bytes_read = reader.bytes_read();
+        let mut parsed: Vec<Result<Option<(u64, Article)>>> = Vec::new();
+        let mut next_stopped = None;
+        rayon::in_place_scope(|scope| {
+            scope.spawn(|_| parsed = lines.par_iter().map(parse_line).collect());
+            if more {
+                next_stopped = reader.next_lines(&mut next, PARSE_CHUNK, PARSE_CHUNK_BYTES);
+            }
+        });
         for item in parsed {
             let Some((line, article)) = item? else {
                 continue;
@@ -721,13 +730,15 @@ pub(crate) fn read_each<R: BufRead>(
             repeats.note(&article.id, line);
             each(article).map_err(|e| e.at_line(line))?;
         }
-        progress(reader.bytes_read());
+        progress(bytes_read);
         if let Some(e) = stopped {
             return Err(e);
         }
         if !more {
             break;
         }
+        std::mem::swap(&mut lines, &mut next);
+        stopped = next_stopped;
     }
     repeats.finish()
 }

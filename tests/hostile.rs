@@ -454,3 +454,55 @@ fn from_jsonl_reports_in_file_order_across_parse_chunks() {
     let (index, _) = Index::from_jsonl(IndexConfig::default(), Default::default(), reader, |_| {}).unwrap();
     assert_eq!(index.len(), 2);
 }
+
+/// Corpus::from_reader parses a chunk of lines on every core while it reads the next one: the
+/// first bad line in the file is still the one reported, when a later one is in the chunk
+/// being read ahead, and progress counts the bytes of the chunks taken, up to the whole input.
+#[test]
+fn corpus_reports_in_file_order_while_reading_ahead() {
+    let line =
+        |i: usize| format!("{{\"id\":\"a{i}\",\"title\":\"Titre {i}\",\"body\":\"Le corps {i} à Rome.\"}}\n");
+    let mut input: String = (1..=5_000).map(line).collect();
+    input.push_str("{\"id\":\"a5\",\"title\":\"Encore\",\"body\":\"Le corps à Rome.\"}\n");
+    let mut seen = Vec::new();
+    let corpus = Corpus::from_reader(connexe::JsonlReader::new(input.as_bytes()), |bytes| {
+        seen.push(bytes)
+    })
+    .unwrap();
+    assert_eq!(corpus.articles.len(), 5_000);
+    assert_eq!(corpus.articles[4].title, "Encore");
+    assert_eq!(corpus.warnings.len(), 1);
+    assert_eq!(corpus.warnings[0].line, 5_001);
+    assert!(seen.len() >= 3 && seen.is_sorted(), "{seen:?}");
+    assert_eq!(seen.last(), Some(&(input.len() as u64)));
+
+    // Line 2001 (first chunk) does not parse; line 2100 (second chunk, read while the first
+    // is parsed) is too long to read, and the input breaks in the third.
+    let mut bad: String = (1..=2_000).map(line).collect();
+    bad.push_str("{\"id\": oops}\n");
+    bad.extend((2_002..=2_099).map(line));
+    bad.push_str(&format!(
+        "{{\"id\":\"c\",\"title\":\"T\",\"body\":\"{}\"}}\n",
+        "y".repeat(2_000)
+    ));
+    let read = |text: &str| {
+        Corpus::from_reader(
+            connexe::JsonlReader::new(text.as_bytes()).max_line_bytes(1_000),
+            |_| {},
+        )
+    };
+    let err = read(&bad).unwrap_err();
+    assert!(err.to_string().starts_with("line 2001: invalid JSON"), "{err}");
+    let only_long = bad.replace("{\"id\": oops}", line(2_001).trim_end());
+    assert_eq!(
+        read(&only_long).unwrap_err().to_string(),
+        "line 2100: longer than 1000 bytes (limits.max_article_bytes)"
+    );
+    let broken: String = (1..=4_100).map(line).collect::<String>() + &bad[..30];
+    let reader = connexe::JsonlReader::new(std::io::BufReader::new(BreaksAfter(broken.as_bytes())));
+    let err = Corpus::from_reader(reader, |_| {}).unwrap_err();
+    assert!(
+        err.to_string().starts_with("line 4101: ") && err.to_string().contains("connection reset"),
+        "{err}"
+    );
+}
