@@ -109,6 +109,13 @@ impl Error {
         }
     }
 
+    /// Prefixes the message with the id of the article it is about: articles given in a
+    /// batch have no line to name.
+    pub(crate) fn in_article(mut self, id: &str) -> Self {
+        self.message = format!("article {}: {}", quoted(id), self.message);
+        self
+    }
+
     /// Prefixes the message with the input line it comes from.
     pub(crate) fn at_line(mut self, line: u64) -> Self {
         self.line = Some(line);

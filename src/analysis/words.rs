@@ -202,7 +202,7 @@ fn plain_chunk(bytes: &[u8], start: usize) -> Result<(usize, Option<(usize, usiz
     }
 }
 
-/// How many ASCII letters come from byte `at` on, read eight bytes at a time: most words of
+/// How many ASCII letters come from byte `from` on, read eight bytes at a time: most words of
 /// news text are one run of them, found without a branch per byte.
 #[inline(always)]
 fn ascii_letters(bytes: &[u8], from: usize) -> usize {

@@ -544,7 +544,17 @@ impl Index {
     /// An index of `articles`; a repeated id replaces the earlier article.
     ///
     /// # Errors
-    /// As [`Index::with_aliases`] and [`Article::validate`].
+    /// As [`Index::with_aliases`]; the first article that fails [`Article::validate`] or the
+    /// [`Limits`], named by its id.
+    ///
+    /// ```
+    /// use connexe::{Article, Index, IndexConfig, Limits};
+    ///
+    /// let config = IndexConfig { limits: Limits { max_article_bytes: 12, ..Limits::default() }, ..IndexConfig::default() };
+    /// let articles = [Article::new("a", "Rome", "Court."), Article::new("b", "Rome", "Bien trop long.")];
+    /// let err = Index::build(config, Default::default(), articles).unwrap_err();
+    /// assert_eq!(err.to_string(), "article \"b\": field `body`: the article is 19 bytes, over the limit of 12 (limits.max_article_bytes)");
+    /// ```
     pub fn build(
         config: IndexConfig,
         aliases: AliasTable,
@@ -575,7 +585,7 @@ impl Index {
                     .par_drain(..)
                     .map(|article| {
                         if check {
-                            preparer.check(&article)?;
+                            preparer.check(&article).map_err(|e| e.in_article(&article.id))?;
                         }
                         Ok(Some((0, preparer.prepare(article))))
                     })
