@@ -385,14 +385,17 @@ fn readers_see_a_consistent_index_while_a_writer_updates() {
     );
 }
 
+/// Line `i` of a corpus of valid articles, ids "a1", "a2"…, for tests that cross chunks.
+fn numbered_line(i: usize) -> String {
+    format!("{{\"id\":\"a{i}\",\"title\":\"Titre {i}\",\"body\":\"Le corps {i} à Rome.\"}}\n")
+}
+
 /// Index::from_jsonl parses lines on every core, a chunk at a time: past the first chunk, a
 /// repeated id still warns with both line numbers, and the first bad line in the file is the
 /// one reported, whether the index refuses it, it does not parse, or it is too long to read.
 #[test]
 fn from_jsonl_reports_in_file_order_across_parse_chunks() {
-    let line =
-        |i: usize| format!("{{\"id\":\"a{i}\",\"title\":\"Titre {i}\",\"body\":\"Le corps {i} à Rome.\"}}\n");
-    let mut input: String = (1..=3_000).map(line).collect();
+    let mut input: String = (1..=3_000).map(numbered_line).collect();
     input.push_str("{\"id\":\"a5\",\"title\":\"Encore\",\"body\":\"Le corps à Rome.\"}\n");
     let reader = connexe::JsonlReader::new(input.as_bytes());
     let (index, warnings) =
@@ -407,7 +410,7 @@ fn from_jsonl_reports_in_file_order_across_parse_chunks() {
 
     // Line 2501 parses but is refused by the index (its body is over 1,000 bytes); 2502 does
     // not parse; 2503 is not even read whole.
-    let mut bad: String = (1..=2_500).map(line).collect();
+    let mut bad: String = (1..=2_500).map(numbered_line).collect();
     bad.push_str(&format!(
         "{{\"id\":\"b\",\"title\":\"T\",\"body\":\"{}\"}}\n",
         "z".repeat(2_000)
@@ -429,7 +432,7 @@ fn from_jsonl_reports_in_file_order_across_parse_chunks() {
     let err = Index::from_jsonl(config.clone(), Default::default(), reader, |_| {}).unwrap_err();
     assert!(err.to_string().starts_with("line 2501: "), "{err}");
     let only_long: String = (1..=2_500)
-        .map(line)
+        .map(numbered_line)
         .chain([bad.lines().last().unwrap().to_owned()])
         .collect();
     let reader = connexe::JsonlReader::new(only_long.as_bytes());
@@ -442,14 +445,14 @@ fn from_jsonl_reports_in_file_order_across_parse_chunks() {
     // Text is checked on every core too: invalid UTF-8 past the first chunk is reported
     // before a later line that is too long, and a line of white space only (a no-break space
     // after a byte-order mark) is no article.
-    let mut bytes = (1..=2_500).map(line).collect::<String>().into_bytes();
+    let mut bytes = (1..=2_500).map(numbered_line).collect::<String>().into_bytes();
     bytes.extend_from_slice("\u{feff}\u{a0} \n".as_bytes());
     bytes.extend_from_slice(b"{\"id\":\"d\",\"title\":\"\xff\",\"body\":\"b\"}\n");
     bytes.extend_from_slice(bad.lines().last().unwrap().as_bytes());
     let reader = connexe::JsonlReader::new(bytes.as_slice());
     let err = Index::from_jsonl(config, Default::default(), reader, |_| {}).unwrap_err();
     assert_eq!(err.to_string(), "line 2502: invalid UTF-8 at byte 19 of the line");
-    let blank_then_good = format!("{}\u{feff}\u{a0} \n{}", line(1), line(2));
+    let blank_then_good = format!("{}\u{feff}\u{a0} \n{}", numbered_line(1), numbered_line(2));
     let reader = connexe::JsonlReader::new(blank_then_good.as_bytes());
     let (index, _) = Index::from_jsonl(IndexConfig::default(), Default::default(), reader, |_| {}).unwrap();
     assert_eq!(index.len(), 2);
@@ -460,9 +463,7 @@ fn from_jsonl_reports_in_file_order_across_parse_chunks() {
 /// being read ahead, and progress counts the bytes of the chunks taken, up to the whole input.
 #[test]
 fn corpus_reports_in_file_order_while_reading_ahead() {
-    let line =
-        |i: usize| format!("{{\"id\":\"a{i}\",\"title\":\"Titre {i}\",\"body\":\"Le corps {i} à Rome.\"}}\n");
-    let mut input: String = (1..=5_000).map(line).collect();
+    let mut input: String = (1..=5_000).map(numbered_line).collect();
     input.push_str("{\"id\":\"a5\",\"title\":\"Encore\",\"body\":\"Le corps à Rome.\"}\n");
     let mut seen = Vec::new();
     let corpus = Corpus::from_reader(connexe::JsonlReader::new(input.as_bytes()), |bytes| {
@@ -478,9 +479,9 @@ fn corpus_reports_in_file_order_while_reading_ahead() {
 
     // Line 2001 (first chunk) does not parse; line 2100 (second chunk, read while the first
     // is parsed) is too long to read, and the input breaks in the third.
-    let mut bad: String = (1..=2_000).map(line).collect();
+    let mut bad: String = (1..=2_000).map(numbered_line).collect();
     bad.push_str("{\"id\": oops}\n");
-    bad.extend((2_002..=2_099).map(line));
+    bad.extend((2_002..=2_099).map(numbered_line));
     bad.push_str(&format!(
         "{{\"id\":\"c\",\"title\":\"T\",\"body\":\"{}\"}}\n",
         "y".repeat(2_000)
@@ -493,12 +494,12 @@ fn corpus_reports_in_file_order_while_reading_ahead() {
     };
     let err = read(&bad).unwrap_err();
     assert!(err.to_string().starts_with("line 2001: invalid JSON"), "{err}");
-    let only_long = bad.replace("{\"id\": oops}", line(2_001).trim_end());
+    let only_long = bad.replace("{\"id\": oops}", numbered_line(2_001).trim_end());
     assert_eq!(
         read(&only_long).unwrap_err().to_string(),
         "line 2100: longer than 1000 bytes (limits.max_article_bytes)"
     );
-    let broken: String = (1..=4_100).map(line).collect::<String>() + &bad[..30];
+    let broken: String = (1..=4_100).map(numbered_line).collect::<String>() + &bad[..30];
     let reader = connexe::JsonlReader::new(std::io::BufReader::new(BreaksAfter(broken.as_bytes())));
     let err = Corpus::from_reader(reader, |_| {}).unwrap_err();
     assert!(

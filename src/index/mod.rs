@@ -596,9 +596,9 @@ impl Index {
     }
 
     /// Upserts, in order, the articles of a stream of chunks: `fill` fills `chunk` with the
-    /// next items (`false` when there are none left; it is not called again), and `make` prepares their articles on
-    /// every core, each with a number for `accept` (`None` for an item without one, such as a
-    /// blank line). A chunk is made and prepared while the one before it is inserted, with no
+    /// next items (`false` when there are none left; it is not called again), and `make`
+    /// prepares their articles on every core, each with a number for `accept` (`None` for an
+    /// item without one, such as a blank line). A chunk is made and prepared while the one before it is inserted, with no
     /// pause between batches; `accept` sees the articles in order.
     ///
     /// # Errors
