@@ -10,7 +10,7 @@ use super::{Qrels, RankingReport, average_precision, ndcg_at, precision_at, reci
 use crate::article::Timestamp;
 use crate::error::{Error, Result, quoted};
 use crate::index::{Index, IndexConfig};
-use crate::rank::{Explanation, Weights, total_order};
+use crate::rank::{Components, Weights, best_first};
 
 /// Weights under which every component counts and nothing decays: [`Index::similar_with`]
 /// then returns every candidate its retrieval found, each with all its components.
@@ -29,8 +29,8 @@ struct Candidate {
     published: Option<Timestamp>,
     /// Found by the index's candidate retrieval, so [`Index::similar`] can return it.
     retrieved: bool,
-    /// Text, entities, tags and section; recency is computed per weights.
-    components: Explanation,
+    /// Recency is computed per weights.
+    components: Components,
 }
 
 /// Every other article of one query with the components of its score, so that it can be
@@ -93,7 +93,7 @@ impl QueryScores {
             id: r.id,
             published: r.published,
             retrieved,
-            components: bare(r.explain),
+            components: Components::of(&r.explain),
         };
         let mut candidates: Vec<Candidate> = index
             .similar_with(query, index.len(), &EVERY_COMPONENT)?
@@ -144,23 +144,26 @@ impl QueryScores {
     /// (candidate index, score), best first: the retrieved candidates scoring above 0 (the
     /// list `similar_with` gives), then the others; each part in the total order.
     fn order(&self, weights: &Weights) -> Vec<(usize, f64)> {
-        let mut scored: Vec<(bool, usize, f64)> = self
+        let (mut head, mut rest): (Vec<_>, Vec<_>) = self
             .candidates
             .iter()
             .enumerate()
             .map(|(i, c)| {
-                let mut e = c.components.clone();
-                e.recency = weights.recency(self.published, c.published);
-                let score = weights.combine(&e);
-                (c.retrieved && score > 0.0, i, score)
+                (
+                    i,
+                    c.components
+                        .score(weights, weights.recency(self.published, c.published)),
+                )
             })
-            .collect();
-        let key = |&(_, i, score): &(bool, usize, f64)| {
+            .partition(|&(i, score)| self.candidates[i].retrieved && score > 0.0);
+        let key = |&(i, score): &(usize, f64)| {
             let c = &self.candidates[i];
             (score, c.published, c.id.as_str())
         };
-        scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| total_order(key(a), key(b))));
-        scored.into_iter().map(|(_, i, score)| (i, score)).collect()
+        best_first(&mut head, usize::MAX, key);
+        best_first(&mut rest, usize::MAX, key);
+        head.extend(rest);
+        head
     }
 }
 
@@ -173,16 +176,6 @@ fn wide_config(config: &IndexConfig) -> IndexConfig {
     wide.retrieval.max_df_ratio = 1.0;
     wide.retrieval.postings_per_term = usize::MAX;
     wide
-}
-
-/// The components alone: the shared words and names are not needed to rank.
-fn bare(e: Explanation) -> Explanation {
-    Explanation {
-        recency: 1.0,
-        shared_terms: Vec::new(),
-        shared_entities: Vec::new(),
-        ..e
-    }
 }
 
 /// One query of the judgments with its scores and its grades.

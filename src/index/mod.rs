@@ -4,9 +4,13 @@
 //! they are derived from the postings on the first query after a change. That is what makes an
 //! index changed article by article answer exactly as one built from scratch.
 
+mod learned;
+mod member;
 mod persist;
 mod prepare;
-mod search;
+mod retrieve;
+mod scratch;
+mod vectors;
 
 use std::sync::OnceLock;
 
@@ -19,9 +23,10 @@ use crate::entity::AliasTable;
 use crate::error::{Error, Result, quoted};
 use crate::language::Language;
 use crate::rank::Weights;
+pub(crate) use member::{DocKey, Member};
 pub use persist::{FORMAT_VERSION, MAGIC};
 use prepare::Prepared;
-pub(crate) use search::{ParagraphQuery, Pool};
+pub(crate) use vectors::{Query, TermVector};
 
 /// How much an occurrence in each field counts in a term's frequency.
 ///
@@ -458,7 +463,7 @@ struct Derived {
     /// articles: those where it weighs most (tf / norm, ties by id). The only postings a query
     /// reads for that term, so a common word costs the same as a rare one.
     top_postings: HashMap<u32, Box<[Posting]>>,
-    learned: search::LearnedAliases,
+    learned: learned::LearnedAliases,
     /// idf of each entity id as a canonical entity: its articles are those of its key and of
     /// every long name that the corpus teaches as its acronym.
     entity_idf: Vec<f64>,
@@ -1046,7 +1051,7 @@ impl Index {
                 .iter()
                 .map(|&n| if n > 0.0 { (1.0 / n) as f32 } else { 0.0 })
                 .collect();
-            let learned = search::LearnedAliases::new(self);
+            let learned = learned::LearnedAliases::new(self);
             let entity_idf = (0..self.entity_postings.len() as u32)
                 .map(|entity| self.idf(learned.articles_naming(self, entity)))
                 .collect();
