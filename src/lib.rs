@@ -50,6 +50,7 @@ mod language;
 pub mod page;
 pub mod rank;
 mod scratch;
+#[cfg(feature = "synth")]
 pub mod synth;
 
 pub use analysis::{AnalysisOptions, Analyzer};

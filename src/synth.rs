@@ -7,6 +7,9 @@
 //! to 10 paragraphs; capitalised names come from a pool of first names and surnames found in
 //! the bundled corpus; dates spread over five years from 2020. The same seed gives the same
 //! corpus.
+//!
+//! Behind the `synth` feature (on with the default `cli` feature): it embeds the bundled
+//! corpus, which a library user does not need.
 
 use hashbrown::HashMap;
 use unicode_segmentation::UnicodeSegmentation;

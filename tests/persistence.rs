@@ -189,6 +189,7 @@ fn file_bytes(index: &Index) -> Vec<u8> {
 }
 
 #[test]
+#[cfg(feature = "synth")]
 fn add_many_gives_the_index_that_add_gives_and_stops_at_the_first_bad_article() {
     // More than one batch of 2,048, onto an index that already holds articles.
     let articles: Vec<Article> = connexe::synth::Generator::new(7).take(2_500).collect();
@@ -250,6 +251,7 @@ fn add_many_gives_the_index_that_add_gives_and_stops_at_the_first_bad_article() 
 /// a chunk, across chunks and across batches still replace the earlier article, giving the
 /// index that upserting one article at a time gives.
 #[test]
+#[cfg(feature = "synth")]
 fn a_bulk_build_with_repeated_ids_gives_the_index_of_upserts_one_by_one() {
     let articles: Vec<Article> = connexe::synth::Generator::new(11)
         .take(2_600)
