@@ -10,6 +10,20 @@ use crate::language::Language;
 use crate::rank::{Explanation, Recommendation};
 
 /// An "À lire" link.
+///
+/// # Examples
+/// ```
+/// use connexe::{Article, Index, PageConfig};
+///
+/// let mut index = Index::default();
+/// let body = "La coalition contre Daech se réunit à Rome.\n\nLe Maroc y est représenté.\n\nFin.";
+/// index.add(Article::new("a", "Rome accueille la coalition", body))?;
+/// index.add(Article::new("b", "Daech et la coalition", "La coalition contre Daech se réunit."))?;
+/// let link = &index.page("a", &PageConfig::default())?.read_also[0];
+/// assert_eq!((link.id.as_str(), link.after_paragraph), ("b", 0)); // after the first paragraph
+/// assert!(!link.pinned && !link.fallback);
+/// # Ok::<(), connexe::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReadAlsoItem {
     /// The 0-based paragraph the link follows.
@@ -32,6 +46,20 @@ pub struct ReadAlsoItem {
 }
 
 /// An item of "Aller plus loin" or "Ces articles devraient vous intéresser".
+///
+/// # Examples
+/// ```
+/// use connexe::{Article, Index, PageConfig};
+///
+/// let mut index = Index::default();
+/// index.add(Article::new("a", "Inflation record", "L'inflation atteint un record en juin."))?;
+/// index.add(Article::new("b", "La BCE et l'inflation", "L'inflation inquiète la BCE, qui réunit son conseil jeudi."))?;
+/// let item = &index.page("a", &PageConfig::default())?.go_further[0];
+/// assert_eq!(item.id, "b");
+/// assert_eq!(item.teaser, "L'inflation inquiète la BCE, qui réunit son conseil jeudi.");
+/// assert!(item.score > 0.0 && !item.fallback);
+/// # Ok::<(), connexe::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListItem {
     /// The article.
@@ -57,6 +85,24 @@ pub struct ListItem {
 }
 
 /// The three blocks of one article's page.
+///
+/// # Examples
+/// ```
+/// use connexe::{Article, Index, Language, PageConfig};
+///
+/// let mut index = Index::default();
+/// index.add(Article::new("a", "Inflation record", "L'inflation atteint un record."))?;
+/// index.add(Article::new("b", "La BCE et l'inflation", "L'inflation inquiète la BCE."))?;
+/// let page = index.page("a", &PageConfig::default())?;
+/// assert_eq!((page.id.as_str(), page.lang), ("a", Language::French));
+/// assert_eq!(page.labels.you_may_like, "Ces articles devraient vous intéresser");
+/// // "b" is shown once: in "Aller plus loin", so not again below it.
+/// assert_eq!(page.go_further.len(), 1);
+/// assert!(page.you_may_like.is_empty());
+/// let json = serde_json::to_string(&page).unwrap();
+/// assert!(json.starts_with(r#"{"id":"a","lang":"fr","labels":"#));
+/// # Ok::<(), connexe::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PageRecommendations {
     /// The page's article.

@@ -6,6 +6,21 @@ use serde::{Deserialize, Serialize};
 use crate::article::Timestamp;
 
 /// Why an article was recommended: each component of its score, and what the two share.
+///
+/// # Examples
+/// ```
+/// use connexe::{Article, Index};
+///
+/// let mut index = Index::default();
+/// index.add(Article::new("a", "Daech menace Rome", "La coalition contre Daech se réunit à Rome."))?;
+/// index.add(Article::new("b", "Rome et Daech", "À Rome, la coalition parle de Daech."))?;
+/// let why = &index.similar("a", 1)?[0].explain;
+/// assert!(why.text > 0.0 && why.text <= 1.0);
+/// assert!(why.shared_terms.iter().any(|t| t == "coalition"));
+/// assert_eq!(why.shared_entities, ["Daech", "Rome"]);
+/// assert_eq!(why.recency, 1.0); // undated articles do not decay
+/// # Ok::<(), connexe::Error>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Explanation {
     /// TF-IDF cosine, in [0, 1].
@@ -25,6 +40,23 @@ pub struct Explanation {
 }
 
 /// One related article.
+///
+/// # Examples
+/// ```
+/// use connexe::{Article, Index};
+///
+/// let mut index = Index::default();
+/// index.add(Article::new("a", "Inflation record", "L'inflation atteint un record."))?;
+/// index.add(Article {
+///     url: Some("https://example.fr/bce".into()),
+///     ..Article::new("b", "La BCE et l'inflation", "L'inflation inquiète la BCE.")
+/// })?;
+/// let r = &index.similar("a", 1)?[0];
+/// assert_eq!((r.id.as_str(), r.title.as_str()), ("b", "La BCE et l'inflation"));
+/// assert_eq!(r.url.as_deref(), Some("https://example.fr/bce"));
+/// assert_eq!(r.score, index.config().weights.combine(&r.explain));
+/// # Ok::<(), connexe::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Recommendation {
     /// Its id.

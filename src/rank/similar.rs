@@ -38,6 +38,19 @@ impl Index {
     /// # Errors
     /// [`ErrorKind::UnknownId`](crate::ErrorKind::UnknownId) when `id` is not indexed,
     /// [`ErrorKind::Config`](crate::ErrorKind::Config) when a weight is invalid.
+    ///
+    /// # Examples
+    /// ```
+    /// use connexe::{Article, Index, Weights};
+    ///
+    /// let mut index = Index::default();
+    /// index.add(Article { entities: vec!["BCE".into()], ..Article::new("a", "Taux", "Les taux montent.") })?;
+    /// index.add(Article { entities: vec!["BCE".into()], ..Article::new("b", "Banque", "La banque décide.") })?;
+    /// // The texts share no word: only the entity weight can relate them.
+    /// assert!(index.similar_with("a", 5, &Weights { entities: 0.0, ..Weights::default() })?.is_empty());
+    /// assert_eq!(index.similar_with("a", 5, &Weights::default())?[0].id, "b");
+    /// # Ok::<(), connexe::Error>(())
+    /// ```
     pub fn similar_with(&self, id: &str, k: usize, weights: &Weights) -> Result<Vec<Recommendation>> {
         weights.validate()?;
         let article = self.member_of(id)?;
@@ -54,6 +67,19 @@ impl Index {
     ///
     /// # Errors
     /// [`ErrorKind::UnknownId`](crate::ErrorKind::UnknownId) when either id is not indexed.
+    ///
+    /// # Examples
+    /// ```
+    /// use connexe::{Article, Index};
+    ///
+    /// let mut index = Index::default();
+    /// index.add(Article::new("a", "Inflation record", "L'inflation atteint un record."))?;
+    /// index.add(Article::new("b", "Football", "Le Wydad remporte le championnat."))?;
+    /// let pair = index.explain("a", "b")?; // never in `similar`: they share nothing
+    /// assert_eq!((pair.score, pair.explain.text), (0.0, 0.0));
+    /// assert!(index.explain("a", "zz").is_err());
+    /// # Ok::<(), connexe::Error>(())
+    /// ```
     pub fn explain(&self, from: &str, to: &str) -> Result<Recommendation> {
         let from = self.member_of(from)?;
         let to = self.member_of(to)?;
