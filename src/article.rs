@@ -1,5 +1,7 @@
 //! Articles, their validation, and reading them from JSON Lines with line numbers.
 
+mod field_names;
+
 use std::fmt;
 use std::io::BufRead;
 

@@ -3,6 +3,8 @@
 //! Callers match on [`ErrorKind`] to act (show the message to an editor, return a 404 for an
 //! unknown id, ...); the message itself always says what went wrong and where.
 
+mod context;
+
 use std::fmt;
 
 /// What kind of failure an [`Error`] is; callers branch on it.

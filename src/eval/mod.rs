@@ -11,6 +11,7 @@
 //! for ablations and [`grid_search`] for tuning build on them.
 
 mod ablate;
+mod files;
 mod pairs;
 mod run;
 mod tune;
@@ -23,6 +24,7 @@ use serde::Serialize;
 use crate::error::{Error, Result, quoted};
 use crate::index::Index;
 pub use ablate::Variant;
+pub use files::evaluate_files;
 pub use pairs::{ColumnReport, Correlation, PairSet, Pairs, PairsReport};
 pub use run::{QueryScores, Ranked, RankingSet};
 pub use tune::{Grid, Trial, grid_search};

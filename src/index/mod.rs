@@ -4,6 +4,7 @@
 //! they are derived from the postings on the first query after a change. That is what makes an
 //! index changed article by article answer exactly as one built from scratch.
 
+mod chunks;
 mod learned;
 mod member;
 mod persist;
