@@ -17,6 +17,9 @@ fi
 "$python" -m pip install --quiet --disable-pip-version-check \
     "maturin==$MATURIN_VERSION" "pytest==$PYTEST_VERSION"
 
+# One target folder for the crate and the binding: the dependencies they share build once.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$here/../../target}"
+
 # Build the extension (release: the tests compare with the release CLI and time threads)
 # and install it, with the python/ package, into the virtualenv.
 VIRTUAL_ENV="$venv" PATH="$venv/bin:$PATH" "$venv/bin/maturin" develop --release --quiet
