@@ -692,36 +692,22 @@ impl Index {
     ) -> Result<(Index, Vec<crate::Warning>)> {
         let mut index = Index::with_aliases(config, aliases)?;
         let mut reader = reader.max_line_bytes(index.config.limits.max_json_line_bytes());
+        let mut repeats = crate::jsonl::Repeats::default();
         // Lines are read on this thread, then parsed, checked and analysed on every core.
-        let mut stopped = None;
-        let fill = |lines: &mut crate::article::Lines| {
-            if let Some(e) = stopped.take() {
-                return Err(e);
-            }
-            if !reader.has_more() {
-                return Ok(false);
-            }
-            // An error comes after the lines before it.
-            stopped = reader.next_lines(lines, PIPELINE_CHUNK, crate::article::PARSE_CHUNK_BYTES);
-            progress(reader.bytes_read());
-            Ok(true)
-        };
-        let mut repeats = crate::article::Repeats::default();
         index.upsert_stream(
-            crate::article::Lines::default(),
-            fill,
+            crate::jsonl::Lines::default(),
+            |lines| {
+                let more = reader.next_chunk(lines, PIPELINE_CHUNK)?;
+                if more {
+                    progress(reader.bytes_read());
+                }
+                Ok(more)
+            },
             |preparer, lines| {
-                use rayon::prelude::*;
-                lines
-                    .par_iter()
-                    .map(|raw| {
-                        let Some((line, article)) = crate::article::parse_line(raw)? else {
-                            return Ok(None);
-                        };
-                        preparer.check(&article).map_err(|e| e.at_line(line))?;
-                        Ok(Some((line, preparer.prepare(article))))
-                    })
-                    .collect()
+                lines.parse(|article| {
+                    preparer.check(&article)?;
+                    Ok(preparer.prepare(article))
+                })
             },
             |line, article| repeats.note(&article.id, line),
         )?;
