@@ -41,6 +41,7 @@
 
 pub mod analysis;
 mod article;
+pub mod atomic_file;
 mod config;
 pub mod entity;
 mod error;
