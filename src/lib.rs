@@ -41,29 +41,34 @@
 
 pub mod analysis;
 mod article;
+pub mod atomic_file;
 mod config;
 pub mod entity;
 mod error;
 pub mod eval;
 mod index;
+mod jsonl;
 mod language;
 pub mod page;
 pub mod rank;
 mod scratch;
 #[cfg(feature = "synth")]
 pub mod synth;
+mod timestamp;
 
 pub use analysis::{AnalysisOptions, Analyzer};
-pub use article::{Article, Corpus, JsonlReader, PARAGRAPH_CHARS, Timestamp, Warning};
+pub use article::{Article, PARAGRAPH_CHARS};
 pub use config::Config;
 pub use entity::AliasTable;
 pub use error::{Error, ErrorKind, Result};
 pub use index::{
     FORMAT_VERSION, FieldWeights, Index, IndexConfig, IndexStats, Limits, MAGIC, RetrievalOptions,
 };
+pub use jsonl::{Corpus, JsonlReader, Warning};
 pub use language::Language;
 pub use page::{PageConfig, PageRecommendations};
 pub use rank::{Explanation, Recommendation, Weights};
+pub use timestamp::Timestamp;
 
 /// The README's examples, compiled and run as doc tests.
 #[cfg(doctest)]

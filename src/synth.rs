@@ -14,8 +14,10 @@
 use hashbrown::HashMap;
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::article::{Article, Corpus, Timestamp};
+use crate::article::Article;
+use crate::jsonl::Corpus;
 use crate::language::Language;
+use crate::timestamp::Timestamp;
 
 const BUNDLED: &str = include_str!("../data/masakhanews-fr/corpus.jsonl");
 

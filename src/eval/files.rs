@@ -10,10 +10,10 @@ use std::io::BufReader;
 use std::path::Path;
 
 use super::{Qrels, RankingReport, evaluate_ranking};
-use crate::article::{JsonlReader, Warning};
 use crate::entity::AliasTable;
 use crate::error::{Error, Result};
 use crate::index::{Index, IndexConfig};
+use crate::jsonl::{JsonlReader, Warning};
 
 /// Indexes the JSON Lines `corpus` under `config` and `aliases`, reads the graded judgments of
 /// `qrels` (`query_id<TAB>doc_id<TAB>grade` lines) and ranks every other article for each

@@ -2,17 +2,17 @@
 //! CMS that refreshes the related blocks of its whole archive at once.
 //!
 //! Memory stays that of the index: pages are computed [`CHUNK`] at a time (in parallel),
-//! written in order, then dropped. The output goes to a temporary file next to `--out`,
-//! renamed over it only once every page is written and synced, so an error or an interrupted
-//! run never leaves a file that looks complete.
+//! written in order, then dropped. The output goes to a temporary file next to `--out` (an
+//! [`AtomicFile`]), renamed over it only once every page is written and synced, so an error
+//! or an interrupted run never leaves a file that looks complete.
 
-use std::fs::File;
 use std::io::{BufWriter, IsTerminal, StdoutLock, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
+use connexe::atomic_file::AtomicFile;
 use connexe::{Index, PageConfig};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
@@ -99,26 +99,11 @@ fn page_line(index: &Index, id: &str, config: &PageConfig) -> Result<Vec<u8>> {
     Ok(line)
 }
 
-/// Where the pages go: stdout, or a temporary file renamed over `--out` by [`Sink::finish`].
+/// Where the pages go: stdout, or a temporary file renamed over `--out` by [`Sink::finish`]
+/// (removed if the run fails before).
 enum Sink {
     Stdout(BufWriter<StdoutLock<'static>>),
-    File { writer: BufWriter<File>, staged: Staged },
-}
-
-/// The temporary file of a [`Sink::File`], removed unless it was renamed into place
-/// (on an error or a panic; after a kill, a hidden `.NAME.PID.tmp` file remains).
-struct Staged {
-    tmp: PathBuf,
-    out: PathBuf,
-    renamed: bool,
-}
-
-impl Drop for Staged {
-    fn drop(&mut self) {
-        if !self.renamed {
-            let _ = std::fs::remove_file(&self.tmp);
-        }
-    }
+    File(AtomicFile),
 }
 
 impl Sink {
@@ -133,32 +118,23 @@ impl Sink {
         if out.is_dir() {
             bail!("{shown}: is a directory; --out names the file to write");
         }
-        let Some(file_name) = out.file_name() else {
+        if out.file_name().is_none() {
             bail!("{shown}: not a file name; --out names the file to write");
-        };
-        let mut tmp_name = std::ffi::OsString::from(".");
-        tmp_name.push(file_name);
-        tmp_name.push(format!(".{}.tmp", std::process::id()));
-        let tmp = folder_of(out).join(tmp_name);
-        let file = File::create(&tmp)
-            .with_context(|| format!("{shown}: cannot create the temporary file {}", tmp.display()))?;
-        Ok(Sink::File {
-            writer: BufWriter::with_capacity(1 << 20, file),
-            staged: Staged {
-                tmp,
-                out: out.to_path_buf(),
-                renamed: false,
-            },
-        })
+        }
+        Ok(Sink::File(AtomicFile::create(out)?))
     }
 
     fn write(&mut self, bytes: &[u8]) -> Result<()> {
         match self {
             // Unwrapped, so that a closed pipe stays the reader's choice (see `main`).
             Sink::Stdout(writer) => writer.write_all(bytes)?,
-            Sink::File { writer, staged } => writer
-                .write_all(bytes)
-                .with_context(|| format!("{}: writing {}", staged.out.display(), staged.tmp.display()))?,
+            Sink::File(file) => file.write_all(bytes).with_context(|| {
+                format!(
+                    "{}: writing {}",
+                    file.path().display(),
+                    file.temp_path().display()
+                )
+            })?,
         }
         Ok(())
     }
@@ -167,37 +143,8 @@ impl Sink {
     fn finish(self) -> Result<()> {
         match self {
             Sink::Stdout(mut writer) => writer.flush()?,
-            Sink::File { writer, mut staged } => {
-                let context = || format!("{}: writing {}", staged.out.display(), staged.tmp.display());
-                let file = writer
-                    .into_inner()
-                    .map_err(|e| e.into_error())
-                    .with_context(context)?;
-                file.sync_all().with_context(context)?;
-                drop(file);
-                std::fs::rename(&staged.tmp, &staged.out).with_context(|| {
-                    format!(
-                        "{}: renaming {} over it",
-                        staged.out.display(),
-                        staged.tmp.display()
-                    )
-                })?;
-                staged.renamed = true;
-                // The rename itself survives a crash once the folder is synced (best effort:
-                // not every system lets a folder be opened).
-                if let Ok(dir) = File::open(folder_of(&staged.out)) {
-                    let _ = dir.sync_all();
-                }
-            }
+            Sink::File(file) => file.commit()?,
         }
         Ok(())
-    }
-}
-
-/// The folder a file is in (`.` for a bare file name).
-fn folder_of(path: &Path) -> &Path {
-    match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
     }
 }

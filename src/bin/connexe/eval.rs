@@ -3,11 +3,12 @@
 
 use std::collections::HashSet;
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Write};
+use std::io::{BufReader, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
+use connexe::atomic_file::AtomicFile;
 use connexe::eval::{PairSet, Pairs, PairsReport, Qrels, RankingReport, RankingSet, Variant};
 use connexe::{AliasTable, Article, Corpus, Index, IndexConfig, JsonlReader};
 use serde::Serialize;
@@ -42,7 +43,8 @@ pub struct EvalArgs {
     #[arg(long, default_value_t = 5)]
     k: usize,
     /// Ranking mode: writes the configuration's rankings as a TREC run file
-    /// (`query_id Q0 doc_id rank score tag`, every other article of every query).
+    /// (`query_id Q0 doc_id rank score tag`, every other article of every query), replaced
+    /// whole once written.
     #[arg(long)]
     run: Option<PathBuf>,
     /// Also evaluates the configuration without each of its parts: text only, entities only,
@@ -163,10 +165,11 @@ fn ranking(
     let shared = RankingSet::new(&index, &qrels).with_context(|| name.clone())?;
     if let Some(run) = &args.run {
         let run_name = run.display().to_string();
-        let file = File::create(run).with_context(|| run_name.clone())?;
+        let mut file = AtomicFile::create(run)?;
         shared
-            .write_run(&base.weights, RUN_TAG, BufWriter::new(file))
+            .write_run(&base.weights, RUN_TAG, &mut file)
             .with_context(|| run_name.clone())?;
+        file.commit()?;
     }
     let mut rows: Vec<(Variant, RankingReport, Vec<f64>)> = Vec::new();
     for &variant in variants {

@@ -270,7 +270,7 @@ fn run_command(command: Command) -> Result<()> {
             let name = corpus.display().to_string();
             let file = File::open(&corpus).with_context(|| name.clone())?;
             let reader = JsonlReader::new(BufReader::new(file))
-                .max_line_bytes(index.config().limits.max_article_bytes.saturating_mul(2));
+                .max_line_bytes(index.config().limits.max_json_line_bytes());
             let batch = Corpus::from_reader(reader, |_| {}).with_context(|| name.clone())?;
             for warning in &batch.warnings {
                 eprintln!("warning: {name}: {warning}");

@@ -1,8 +1,10 @@
 //! nDCG@k curves as an SVG picture (plotters, SVG backend only: no font or image library).
 
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, Result};
+use connexe::atomic_file::AtomicFile;
 use plotters::prelude::*;
 
 /// Line colours: the Okabe-Ito palette, told apart by colour-blind readers too.
@@ -17,8 +19,8 @@ const COLOURS: [RGBColor; 7] = [
 ];
 
 /// Draws one line per configuration: `series` are (label, nDCG@1..n, drawn thicker), all of
-/// the same length. The file is written whole (through `FILE.tmp`), so a failed run leaves no
-/// half picture.
+/// the same length. The file is written whole (through an [`AtomicFile`]), so a failed run
+/// leaves no half picture.
 pub fn ndcg_curves(path: &Path, title: &str, series: &[(&str, Vec<f64>, bool)]) -> Result<()> {
     let max_k = series.iter().map(|s| s.1.len()).max().unwrap_or(0).max(2);
     let values = series.iter().flat_map(|s| s.1.iter().copied());
@@ -70,8 +72,7 @@ pub fn ndcg_curves(path: &Path, title: &str, series: &[(&str, Vec<f64>, bool)]) 
         root.present()?;
     }
     let name = path.display().to_string();
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp");
-    std::fs::write(&tmp, svg).with_context(|| name.clone())?;
-    std::fs::rename(&tmp, path).with_context(|| name)
+    let mut file = AtomicFile::create(path)?;
+    file.write_all(svg.as_bytes()).with_context(|| name.clone())?;
+    Ok(file.commit()?)
 }
