@@ -15,7 +15,7 @@ use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 fn index_of(n: usize) -> (Index, Vec<String>) {
     let articles: Vec<Article> = Generator::new(1).take(n).collect();
     let ids = articles.iter().map(|a| a.id.clone()).collect();
-    let index = Index::build(Default::default(), Default::default(), articles).unwrap();
+    let index = Index::builder().build(articles).unwrap();
     (index, ids)
 }
 

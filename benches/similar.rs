@@ -65,12 +65,7 @@ fn build(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("build_demo_corpus", |b| {
         b.iter(|| {
-            let index = Index::build(
-                Default::default(),
-                Default::default(),
-                black_box(articles.clone()),
-            )
-            .unwrap();
+            let index = Index::builder().build(black_box(articles.clone())).unwrap();
             assert_eq!(index.len(), 211);
         })
     });
@@ -78,7 +73,7 @@ fn build(c: &mut Criterion) {
 }
 
 fn similar(c: &mut Criterion) {
-    let index = Index::build(Default::default(), Default::default(), articles()).unwrap();
+    let index = Index::builder().build(articles()).unwrap();
     let ids: Vec<String> = index.articles().map(|a| a.id.clone()).collect();
     index.similar(&ids[0], 5).unwrap(); // derive idf and norms before timing queries
     let mut i = 0;

@@ -13,7 +13,10 @@ use connexe::{Corpus, Index, IndexConfig};
 fn load(dir: &Path, config: &IndexConfig) -> Index {
     let file = File::open(dir.join("corpus.jsonl")).expect("corpus.jsonl");
     let corpus = Corpus::from_jsonl(BufReader::new(file)).expect("a valid corpus");
-    Index::build(config.clone(), Default::default(), corpus.articles).expect("an index")
+    Index::builder()
+        .config(config.clone())
+        .build(corpus.articles)
+        .expect("an index")
 }
 
 fn main() {

@@ -29,7 +29,7 @@ fn main() -> Result<(), connexe::Error> {
     let articles = Corpus::from_jsonl(text.as_bytes())?.articles;
     let ids: Vec<String> = articles.iter().map(|a| a.id.clone()).collect();
     let n = articles.len() as f64;
-    let index = Index::build(Default::default(), Default::default(), articles.clone())?;
+    let index = Index::builder().build(articles.clone())?;
     let config = PageConfig::default();
     index.page(&ids[0], &config)?;
 
@@ -46,7 +46,7 @@ fn main() -> Result<(), connexe::Error> {
         (
             "build (bulk)",
             time(5, || {
-                Index::build(Default::default(), Default::default(), articles.clone()).expect("valid");
+                Index::builder().build(articles.clone()).expect("valid");
             }),
         ),
         (

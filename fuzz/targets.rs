@@ -8,12 +8,7 @@
 pub fn jsonl_reader(data: &[u8]) {
     let corpus = connexe::Corpus::from_jsonl(data);
     // The index reads the same articles, a chunk of lines at a time, and checks them more.
-    let read = connexe::Index::from_jsonl(
-        Default::default(),
-        Default::default(),
-        connexe::JsonlReader::new(data),
-        |_| {},
-    );
+    let read = connexe::Index::builder().from_jsonl(connexe::JsonlReader::new(data), |_| {});
     if let Ok((index, warnings)) = read {
         let corpus = corpus.expect("what the index reads, the corpus reads");
         assert_eq!(index.len(), corpus.articles.len());
@@ -27,7 +22,7 @@ pub fn jsonl_reader(data: &[u8]) {
     let Some(first_id) = articles.first().map(|a| a.id.clone()) else {
         return;
     };
-    if let Ok(index) = connexe::Index::build(Default::default(), Default::default(), articles) {
+    if let Ok(index) = connexe::Index::builder().build(articles) {
         let _ = index.similar(&first_id, 5);
         let _ = index.page(&first_id, &connexe::PageConfig::default());
     }

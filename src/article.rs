@@ -131,7 +131,7 @@ impl Article {
     /// The body's paragraphs, trimmed, without empty ones: split at blank lines, or at every
     /// newline when the body has no blank line. A body with no line break at all (text
     /// scraped without its markup) is cut after sentences into paragraphs of about
-    /// [`PARAGRAPH_CHARS`] characters.
+    /// 600 characters.
     ///
     /// # Examples
     /// ```
@@ -171,7 +171,7 @@ impl Article {
 }
 
 /// The length [`Article::paragraphs`] aims at when it has to cut a body without line breaks.
-pub const PARAGRAPH_CHARS: usize = 600;
+pub(crate) const PARAGRAPH_CHARS: usize = 600;
 
 /// Cuts a text without line breaks after the sentence that brings a paragraph past
 /// [`PARAGRAPH_CHARS`]; a sentence ends at `.`, `!`, `?` or `…` (and closing quotes after

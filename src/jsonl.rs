@@ -1,5 +1,5 @@
 //! Reading articles from JSON Lines: the one reader every caller goes through ([`Corpus`],
-//! `Index::from_jsonl`, the command line).
+//! `IndexBuilder::from_jsonl`, the command line).
 //!
 //! Lines are read on one thread, a bounded chunk at a time ([`JsonlReader::next_chunk`]), and
 //! parsed on every core ([`Lines::parse`]), their results taken in file order so that the

@@ -27,7 +27,7 @@
 //! {"id": "3", "title": "Le Wydad remporte le championnat", "body": "Le club de Casablanca remporte le titre.", "lang": "fr"}
 //! "#;
 //! let articles = connexe::Corpus::from_jsonl(corpus.trim().as_bytes())?.articles;
-//! let index = Index::build(Default::default(), Default::default(), articles)?;
+//! let index = Index::builder().build(articles)?;
 //!
 //! let related = index.similar("1", 3)?;
 //! assert_eq!(related[0].id, "2");
@@ -57,13 +57,11 @@ pub mod synth;
 mod timestamp;
 
 pub use analysis::{AnalysisOptions, Analyzer};
-pub use article::{Article, PARAGRAPH_CHARS};
+pub use article::Article;
 pub use config::Config;
 pub use entity::AliasTable;
 pub use error::{Error, ErrorKind, Result};
-pub use index::{
-    FORMAT_VERSION, FieldWeights, Index, IndexConfig, IndexStats, Limits, MAGIC, RetrievalOptions,
-};
+pub use index::{FieldWeights, Index, IndexBuilder, IndexConfig, IndexStats, Limits, RetrievalOptions};
 pub use jsonl::{Corpus, JsonlReader, Warning};
 pub use language::Language;
 pub use page::{PageConfig, PageRecommendations};

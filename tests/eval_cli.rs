@@ -294,12 +294,7 @@ fn check_pairs(v: &Value, index: &Index) {
 
 #[test]
 fn pairs_mode_correlates_our_score_and_each_component() {
-    let index = Index::build(
-        Default::default(),
-        Default::default(),
-        read_corpus("corpus.jsonl"),
-    )
-    .unwrap();
+    let index = Index::builder().build(read_corpus("corpus.jsonl")).unwrap();
     let (ours, _) = expected_pairs(&index);
     // The fixture exercises every component: entities differ, and ties among human values.
     assert!(ours.iter().any(|x| x[2] > 0.0) && ours.iter().any(|x| x[2] == 0.0));
@@ -319,7 +314,7 @@ fn pairs_mode_correlates_our_score_and_each_component() {
     let mut articles = read_corpus("background.jsonl");
     articles.retain(|a| a.id != "c");
     articles.extend(read_corpus("corpus.jsonl"));
-    let index = Index::build(Default::default(), Default::default(), articles).unwrap();
+    let index = Index::builder().build(articles).unwrap();
     let with = json(&[
         "eval",
         "--corpus",
@@ -553,7 +548,7 @@ fn shared_eval_sets_when_present() {
     let articles = Corpus::from_jsonl(BufReader::new(File::open(&corpus).unwrap()))
         .unwrap()
         .articles;
-    let index = Index::build(Default::default(), Default::default(), articles).unwrap();
+    let index = Index::builder().build(articles).unwrap();
     let judgments = Qrels::from_tsv(BufReader::new(File::open(&qrels).unwrap())).unwrap();
     let report = evaluate_ranking(&index, &judgments, 5).unwrap();
     assert_eq!(v, serde_json::to_value(&report).unwrap());

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use connexe::{Article, Config, Corpus, ErrorKind, Index, IndexConfig, Language, Limits, PageConfig};
 
 fn index_of(articles: impl IntoIterator<Item = Article>) -> Index {
-    Index::build(IndexConfig::default(), Default::default(), articles).expect("an index")
+    Index::builder().build(articles).expect("an index")
 }
 
 fn french(id: &str, title: &str, body: &str) -> Article {
@@ -206,7 +206,7 @@ fn ten_thousand_character_id_is_refused_naming_the_field() {
         },
         ..IndexConfig::default()
     };
-    let mut roomy = Index::build(config, Default::default(), neighbours()).unwrap();
+    let mut roomy = Index::builder().config(config).build(neighbours()).unwrap();
     roomy.add(french(&id, "Rome", "Daech")).unwrap();
     let missing = roomy.similar(&format!("{id}x"), 3).unwrap_err().to_string();
     assert!(missing.len() < 300, "{} bytes", missing.len());
@@ -274,7 +274,7 @@ fn overlong_lines_are_refused_before_they_are_read_whole() {
         err.to_string(),
         "line 1: longer than 1000 bytes (limits.max_article_bytes)"
     );
-    // Index::from_jsonl applies the index's own limit: twice the article limit, plus 64 KiB.
+    // IndexBuilder::from_jsonl applies the index's own limit: twice the article limit, plus 64 KiB.
     let long = format!(
         "{{\"id\":\"a\",\"title\":\"T\",\"body\":\"{}\"}}\n",
         "x".repeat(70_000)
@@ -288,7 +288,10 @@ fn overlong_lines_are_refused_before_they_are_read_whole() {
         ..IndexConfig::default()
     };
     let reader = connexe::JsonlReader::new(long.as_bytes());
-    let err = Index::from_jsonl(config, Default::default(), reader, |_| {}).unwrap_err();
+    let err = Index::builder()
+        .config(config)
+        .from_jsonl(reader, |_| {})
+        .unwrap_err();
     assert_eq!(
         err.to_string(),
         "line 1: longer than 67536 bytes (limits.max_article_bytes)"
@@ -319,7 +322,7 @@ fn an_input_that_breaks_part_way_is_an_error_naming_the_line() {
         let err = Corpus::from_reader(read(), |_| {}).unwrap_err();
         assert!(err.to_string().starts_with("line 3: "), "{err}");
         assert!(err.to_string().contains("connection reset"), "{err}");
-        let err = Index::from_jsonl(IndexConfig::default(), Default::default(), read(), |_| {}).unwrap_err();
+        let err = Index::builder().from_jsonl(read(), |_| {}).unwrap_err();
         assert!(err.to_string().starts_with("line 3: "), "{err}");
         // The line-by-line reader gives the two articles, then the error, then nothing.
         let items: Vec<_> = read().collect();
@@ -390,7 +393,7 @@ fn numbered_line(i: usize) -> String {
     format!("{{\"id\":\"a{i}\",\"title\":\"Titre {i}\",\"body\":\"Le corps {i} à Rome.\"}}\n")
 }
 
-/// Index::from_jsonl parses lines on every core, a chunk at a time: past the first chunk, a
+/// IndexBuilder::from_jsonl parses lines on every core, a chunk at a time: past the first chunk, a
 /// repeated id still warns with both line numbers, and the first bad line in the file is the
 /// one reported, whether the index refuses it, it does not parse, or it is too long to read.
 #[test]
@@ -398,8 +401,7 @@ fn from_jsonl_reports_in_file_order_across_parse_chunks() {
     let mut input: String = (1..=3_000).map(numbered_line).collect();
     input.push_str("{\"id\":\"a5\",\"title\":\"Encore\",\"body\":\"Le corps à Rome.\"}\n");
     let reader = connexe::JsonlReader::new(input.as_bytes());
-    let (index, warnings) =
-        Index::from_jsonl(IndexConfig::default(), Default::default(), reader, |_| {}).unwrap();
+    let (index, warnings) = Index::builder().from_jsonl(reader, |_| {}).unwrap();
     assert_eq!(index.len(), 3_000);
     assert_eq!(warnings.len(), 1);
     assert_eq!(warnings[0].line, 3_001);
@@ -429,14 +431,20 @@ fn from_jsonl_reports_in_file_order_across_parse_chunks() {
         ..IndexConfig::default()
     };
     let reader = connexe::JsonlReader::new(bad.as_bytes());
-    let err = Index::from_jsonl(config.clone(), Default::default(), reader, |_| {}).unwrap_err();
+    let err = Index::builder()
+        .config(config.clone())
+        .from_jsonl(reader, |_| {})
+        .unwrap_err();
     assert!(err.to_string().starts_with("line 2501: "), "{err}");
     let only_long: String = (1..=2_500)
         .map(numbered_line)
         .chain([bad.lines().last().unwrap().to_owned()])
         .collect();
     let reader = connexe::JsonlReader::new(only_long.as_bytes());
-    let err = Index::from_jsonl(config.clone(), Default::default(), reader, |_| {}).unwrap_err();
+    let err = Index::builder()
+        .config(config.clone())
+        .from_jsonl(reader, |_| {})
+        .unwrap_err();
     assert_eq!(
         err.to_string(),
         "line 2501: longer than 67536 bytes (limits.max_article_bytes)"
@@ -450,11 +458,14 @@ fn from_jsonl_reports_in_file_order_across_parse_chunks() {
     bytes.extend_from_slice(b"{\"id\":\"d\",\"title\":\"\xff\",\"body\":\"b\"}\n");
     bytes.extend_from_slice(bad.lines().last().unwrap().as_bytes());
     let reader = connexe::JsonlReader::new(bytes.as_slice());
-    let err = Index::from_jsonl(config, Default::default(), reader, |_| {}).unwrap_err();
+    let err = Index::builder()
+        .config(config)
+        .from_jsonl(reader, |_| {})
+        .unwrap_err();
     assert_eq!(err.to_string(), "line 2502: invalid UTF-8 at byte 19 of the line");
     let blank_then_good = format!("{}\u{feff}\u{a0} \n{}", numbered_line(1), numbered_line(2));
     let reader = connexe::JsonlReader::new(blank_then_good.as_bytes());
-    let (index, _) = Index::from_jsonl(IndexConfig::default(), Default::default(), reader, |_| {}).unwrap();
+    let (index, _) = Index::builder().from_jsonl(reader, |_| {}).unwrap();
     assert_eq!(index.len(), 2);
 }
 

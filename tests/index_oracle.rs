@@ -153,7 +153,7 @@ proptest! {
             .enumerate()
             .map(|(i, (title, body))| Article { lang: Some(Language::French), ..Article::new(format!("d{i:02}"), title, body) })
             .collect();
-        let index = Index::build(text_only(), Default::default(), articles.clone()).unwrap();
+        let index = Index::builder().config(text_only()).build(articles.clone()).unwrap();
         let expected = oracle(&articles);
         for a in &articles {
             let got = index.similar(&a.id, k).unwrap();
@@ -204,7 +204,7 @@ fn the_candidate_cut_is_exact_past_its_bound() {
     config.retrieval.postings_per_term = 100_000;
     config.retrieval.max_df_ratio = 1.0;
     config.retrieval.candidates = 5;
-    let index = Index::build(config, Default::default(), articles.clone()).unwrap();
+    let index = Index::builder().config(config).build(articles.clone()).unwrap();
     let queries: Vec<usize> = (0..articles.len()).step_by(397).collect();
     let expected = oracle_for(&articles, &queries);
     for &q in &queries {
@@ -298,7 +298,7 @@ proptest! {
             }
         }
         // Rebuild in reverse order so slots and term ids differ from the incremental index.
-        let rebuilt = Index::build(IndexConfig::default(), Default::default(), truth.values().rev().cloned()).unwrap();
+        let rebuilt = Index::builder().build(truth.values().rev().cloned()).unwrap();
         prop_assert_eq!(index.len(), rebuilt.len());
         for a in truth.values() {
             prop_assert_eq!(index.similar(&a.id, 10).unwrap(), rebuilt.similar(&a.id, 10).unwrap());
@@ -402,9 +402,12 @@ fn ties_at_the_candidate_cut_go_to_the_smaller_ids_in_any_build_order() {
     backward.reverse();
     let ids =
         |index: &Index| -> Vec<String> { index.similar("q", 3).unwrap().into_iter().map(|r| r.id).collect() };
-    let a = Index::build(config.clone(), Default::default(), forward.clone()).unwrap();
-    let b = Index::build(config.clone(), Default::default(), backward).unwrap();
-    let mut c = Index::build(config, Default::default(), forward).unwrap();
+    let a = Index::builder()
+        .config(config.clone())
+        .build(forward.clone())
+        .unwrap();
+    let b = Index::builder().config(config.clone()).build(backward).unwrap();
+    let mut c = Index::builder().config(config).build(forward).unwrap();
     for i in [0, 1, 2] {
         c.remove(&format!("t{i:02}")).unwrap();
     }
@@ -433,7 +436,10 @@ fn ties_with_the_candidate_bound_still_go_to_the_smaller_ids() {
         )
     });
     let query = Article::new("q", "Volcan islandais", "Le volcan islandais se réveille encore.");
-    let index = Index::build(config, Default::default(), twins.chain([query])).unwrap();
+    let index = Index::builder()
+        .config(config)
+        .build(twins.chain([query]))
+        .unwrap();
     let ids: Vec<String> = index.similar("q", 3).unwrap().into_iter().map(|r| r.id).collect();
     assert_eq!(ids, ["t0000", "t0001", "t0002"]);
 }

@@ -136,7 +136,7 @@ proptest! {
 
     #[test]
     fn page_promises((articles, config) in corpus().prop_flat_map(|a| { let n = a.len(); (Just(a), config(n)) })) {
-        let index = Index::build(Default::default(), Default::default(), articles.clone()).unwrap();
+        let index = Index::builder().build(articles.clone()).unwrap();
         for article in &articles {
             let page = index.page(&article.id, &config).unwrap();
             prop_assert_eq!(&page, &index.page(&article.id, &config).unwrap(), "deterministic");

@@ -285,16 +285,12 @@ fn a_bulk_build_with_repeated_ids_gives_the_index_of_upserts_one_by_one() {
         jsonl.push_str(if i % 3 == 0 { "\r\n" } else { "\n" });
     }
     let jsonl = jsonl.trim_end();
-    let built = Index::build(IndexConfig::default(), Default::default(), articles).unwrap();
+    let built = Index::builder().build(articles).unwrap();
     assert_eq!(built.len(), one_by_one.len());
     assert_eq!(file_bytes(&built), file_bytes(&one_by_one));
-    let (read, warnings) = Index::from_jsonl(
-        IndexConfig::default(),
-        Default::default(),
-        connexe::JsonlReader::new(jsonl.as_bytes()),
-        |_| {},
-    )
-    .unwrap();
+    let (read, warnings) = Index::builder()
+        .from_jsonl(connexe::JsonlReader::new(jsonl.as_bytes()), |_| {})
+        .unwrap();
     assert_eq!(warnings.len(), 2_600 - one_by_one.len());
     assert_eq!(file_bytes(&read), file_bytes(&one_by_one));
 }

@@ -17,7 +17,7 @@ fn ndcg5(set: &str) -> Option<f64> {
         return None;
     }
     let corpus = Corpus::from_jsonl(BufReader::new(File::open(dir.join("corpus.jsonl")).unwrap())).unwrap();
-    let index = Index::build(Default::default(), Default::default(), corpus.articles).unwrap();
+    let index = Index::builder().build(corpus.articles).unwrap();
     let qrels = Qrels::from_tsv(BufReader::new(File::open(dir.join("qrels.tsv")).unwrap())).unwrap();
     let report = evaluate_ranking(&index, &qrels, 5).unwrap();
     eprintln!("{set}: {report:?}");

@@ -22,7 +22,7 @@ use crate::jsonl::{JsonlReader, Warning};
 ///
 /// # Errors
 /// [`ErrorKind::Io`](crate::ErrorKind::Io) when a file cannot be read; else the errors of
-/// [`Index::from_jsonl`], [`Qrels::from_tsv`] and [`evaluate_ranking`]. Every message starts
+/// [`IndexBuilder::from_jsonl`](crate::IndexBuilder::from_jsonl), [`Qrels::from_tsv`] and [`evaluate_ranking`]. Every message starts
 /// with the path of the file it is about.
 ///
 /// # Examples
@@ -58,8 +58,11 @@ pub fn evaluate_files(
 ) -> Result<(RankingReport, Vec<Warning>)> {
     let file = File::open(corpus).map_err(|e| Error::io(corpus.display(), e))?;
     let reader = JsonlReader::new(BufReader::new(file));
-    let (index, warnings) =
-        Index::from_jsonl(config, aliases, reader, |_| {}).map_err(|e| e.in_file(corpus))?;
+    let (index, warnings) = Index::builder()
+        .config(config)
+        .aliases(aliases)
+        .from_jsonl(reader, |_| {})
+        .map_err(|e| e.in_file(corpus))?;
     let file = File::open(qrels).map_err(|e| Error::io(qrels.display(), e))?;
     let judgments = Qrels::from_tsv(BufReader::new(file)).map_err(|e| e.in_file(qrels))?;
     let report = evaluate_ranking(&index, &judgments, k).map_err(|e| e.in_file(qrels))?;

@@ -219,7 +219,7 @@ impl Serialize for PairsReport {
 /// ```
 /// use connexe::{Article, Index, eval::{PairSet, Pairs}};
 ///
-/// let index = Index::build(Default::default(), Default::default(), [
+/// let index = Index::builder().build([
 ///     Article::new("a", "Inflation record", "L'inflation atteint un record."),
 ///     Article::new("b", "La BCE et l'inflation", "L'inflation inquiète la BCE."),
 ///     Article::new("c", "Football", "Le Wydad remporte le championnat."),

@@ -45,7 +45,7 @@ struct Candidate {
 /// ```
 /// use connexe::{Article, Index, Weights, eval::QueryScores};
 ///
-/// let index = Index::build(Default::default(), Default::default(), [
+/// let index = Index::builder().build([
 ///     Article::new("a", "Inflation record", "L'inflation atteint un record."),
 ///     Article::new("b", "La BCE et l'inflation", "L'inflation inquiète la BCE."),
 ///     Article::new("c", "Football", "Le Wydad remporte le championnat."),
@@ -211,7 +211,7 @@ impl Judged {
 /// ```
 /// use connexe::{Article, Index, eval::{Qrels, RankingSet}};
 ///
-/// let index = Index::build(Default::default(), Default::default(), [
+/// let index = Index::builder().build([
 ///     Article::new("a", "Inflation record", "L'inflation atteint un record."),
 ///     Article::new("b", "La BCE et l'inflation", "L'inflation inquiète la BCE."),
 ///     Article::new("c", "Football", "Le Wydad remporte le championnat."),
@@ -237,11 +237,10 @@ impl RankingSet {
     /// whose id the index lacks.
     pub fn new(index: &Index, qrels: &Qrels) -> Result<RankingSet> {
         qrels.check_ids(index)?;
-        let wide = Index::build(
-            wide_config(index.config()),
-            index.aliases().clone(),
-            index.articles().cloned(),
-        )?;
+        let wide = Index::builder()
+            .config(wide_config(index.config()))
+            .aliases(index.aliases().clone())
+            .build(index.articles().cloned())?;
         let queries = qrels
             .order
             .par_iter()
@@ -366,7 +365,7 @@ mod tests {
             Article::new("d3", "Football final", "The final ends two goals to one."),
             Article::new("d4", "Solar farm", "A solar farm opens near the river."),
         ];
-        Index::build(Default::default(), Default::default(), articles).unwrap()
+        Index::builder().build(articles).unwrap()
     }
 
     /// The ranking's head is what `similar_with` returns, under any weights; the rest follows.
@@ -415,13 +414,14 @@ mod tests {
             },
             ..Default::default()
         };
-        let narrow = Index::build(config, Default::default(), index.articles().cloned()).unwrap();
-        let wide = Index::build(
-            wide_config(narrow.config()),
-            Default::default(),
-            index.articles().cloned(),
-        )
-        .unwrap();
+        let narrow = Index::builder()
+            .config(config)
+            .build(index.articles().cloned())
+            .unwrap();
+        let wide = Index::builder()
+            .config(wide_config(narrow.config()))
+            .build(index.articles().cloned())
+            .unwrap();
         let slow = QueryScores::compute(&narrow, "q").unwrap();
         let fast = QueryScores::compute_with(&narrow, Some(&wide), "q").unwrap();
         assert!(slow.candidates.iter().filter(|c| !c.retrieved).count() >= 2);

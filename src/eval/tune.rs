@@ -85,7 +85,7 @@ pub struct Trial {
 ///
 /// # Errors
 /// [`ErrorKind::Config`](crate::ErrorKind::Config) for an empty or invalid grid or base,
-/// and the errors of [`Index::build`] and [`RankingSet::new`].
+/// and the errors of [`IndexBuilder::build`](crate::IndexBuilder::build) and [`RankingSet::new`].
 ///
 /// # Examples
 /// ```
@@ -128,7 +128,10 @@ pub fn grid_search(
             let mut config = base.clone();
             config.fields.title = title;
             config.fields.lead = lead;
-            let index = Index::build(config.clone(), aliases.clone(), articles.iter().cloned())?;
+            let index = Index::builder()
+                .config(config.clone())
+                .aliases(aliases.clone())
+                .build(articles.iter().cloned())?;
             let set = RankingSet::new(&index, qrels)?;
             for &share in &grid.entity_shares {
                 let mut config = config.clone();

@@ -60,16 +60,7 @@ impl Index {
     /// # Errors
     /// As [`Index::with_aliases`]; the first article that fails [`Article::validate`] or the
     /// [`Limits`](super::Limits), named by its id.
-    ///
-    /// ```
-    /// use connexe::{Article, Index, IndexConfig, Limits};
-    ///
-    /// let config = IndexConfig { limits: Limits { max_article_bytes: 12, ..Limits::default() }, ..IndexConfig::default() };
-    /// let articles = [Article::new("a", "Rome", "Court."), Article::new("b", "Rome", "Bien trop long.")];
-    /// let err = Index::build(config, Default::default(), articles).unwrap_err();
-    /// assert_eq!(err.to_string(), "article \"b\": field `body`: the article is 19 bytes, over the limit of 12 (limits.max_article_bytes)");
-    /// ```
-    pub fn build(
+    pub(crate) fn build(
         config: IndexConfig,
         aliases: AliasTable,
         articles: impl IntoIterator<Item = Article>,
@@ -187,18 +178,7 @@ impl Index {
     /// # Errors
     /// As [`Corpus::from_jsonl`](crate::Corpus::from_jsonl) and [`Index::with_aliases`].
     ///
-    /// # Examples
-    /// ```
-    /// use connexe::{Index, JsonlReader};
-    ///
-    /// let input = r#"{"id":"a","title":"Rome","body":"La coalition à Rome."}
-    /// {"id":"a","title":"Rome (mis à jour)","body":"La coalition se réunit à Rome."}"#;
-    /// let (index, warnings) = Index::from_jsonl(Default::default(), Default::default(), JsonlReader::new(input.as_bytes()), |_| {})?;
-    /// assert_eq!(index.get("a").unwrap().title, "Rome (mis à jour)");
-    /// assert_eq!(warnings[0].line, 2);
-    /// # Ok::<(), connexe::Error>(())
-    /// ```
-    pub fn from_jsonl<R: BufRead>(
+    pub(crate) fn from_jsonl<R: BufRead>(
         config: IndexConfig,
         aliases: AliasTable,
         reader: JsonlReader<R>,

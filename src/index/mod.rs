@@ -11,6 +11,7 @@
 //! (per-thread query arrays), `persist` (the index file). This one
 //! holds the `Index` and its read-only accessors.
 
+mod builder;
 mod chunks;
 mod config;
 mod derived;
@@ -34,10 +35,10 @@ use crate::article::Article;
 use crate::entity::AliasTable;
 use crate::error::Result;
 use crate::language::Language;
+pub use builder::IndexBuilder;
 pub use config::{FieldWeights, IndexConfig, Limits, RetrievalOptions};
 use derived::Derived;
 pub(crate) use member::{DocKey, Member};
-pub use persist::{FORMAT_VERSION, MAGIC};
 use store::{Doc, Posting, Vocabulary};
 pub(crate) use vectors::{Query, TermVector};
 
@@ -102,7 +103,7 @@ impl Default for Index {
 }
 
 impl Index {
-    /// An empty index.
+    /// An empty index; [`Index::builder`] also sets the aliases.
     ///
     /// # Errors
     /// [`ErrorKind::Config`](crate::ErrorKind::Config) when the configuration is invalid.
@@ -114,7 +115,7 @@ impl Index {
     ///
     /// # Errors
     /// [`ErrorKind::Config`](crate::ErrorKind::Config) when the configuration is invalid.
-    pub fn with_aliases(config: IndexConfig, aliases: AliasTable) -> Result<Index> {
+    pub(crate) fn with_aliases(config: IndexConfig, aliases: AliasTable) -> Result<Index> {
         config.validate()?;
         Ok(Index {
             analyzers: Analyzers::new(config.analysis),

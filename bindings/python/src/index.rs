@@ -79,7 +79,7 @@ impl PyIndex {
             config.index.default_language = Language::from_str(code).or_raise()?;
         }
         let aliases = convert::aliases(aliases)?;
-        let index = Index::with_aliases(config.index, aliases).or_raise()?;
+        let index = Index::builder().config(config.index).aliases(aliases).empty().or_raise()?;
         Ok(PyIndex::wrap(index, config.page))
     }
 

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use connexe::{AliasTable, Index, IndexConfig, RetrievalOptions};
+use connexe::{Index, IndexConfig, RetrievalOptions};
 
 use crate::Format;
 use crate::eval::read_articles;
@@ -87,7 +87,9 @@ pub(crate) fn run(args: BenchArgs) -> Result<()> {
             let articles = read_articles(&path, &config)?;
             let read_s = started.elapsed().as_secs_f64();
             let started = Instant::now();
-            let index = Index::build(config, AliasTable::new(), articles)
+            let index = Index::builder()
+                .config(config)
+                .build(articles)
                 .with_context(|| path.display().to_string())?;
             (index, Some(read_s), started)
         }
@@ -99,11 +101,7 @@ pub(crate) fn run(args: BenchArgs) -> Result<()> {
             let generated: Vec<connexe::Article> =
                 connexe::synth::Generator::new(seed).take(articles).collect();
             let started = Instant::now();
-            (
-                Index::build(Default::default(), Default::default(), generated)?,
-                None,
-                started,
-            )
+            (Index::builder().build(generated)?, None, started)
         }
     };
     if let Some(options) = retrieval {

@@ -137,11 +137,10 @@ pub fn set_name(corpus: &Path) -> String {
 
 /// An index of `articles` under the variant's configuration.
 fn build(variant: Variant, base: &IndexConfig, aliases: &AliasTable, articles: &[Article]) -> Result<Index> {
-    Ok(Index::build(
-        variant.apply(base),
-        aliases.clone(),
-        articles.iter().cloned(),
-    )?)
+    Ok(Index::builder()
+        .config(variant.apply(base))
+        .aliases(aliases.clone())
+        .build(articles.iter().cloned())?)
 }
 
 fn ranking(

@@ -319,8 +319,11 @@ fn run_command(command: Command) -> Result<()> {
         Command::Demo { id, format, files } => {
             let (config, aliases) = files.load(Some(DEMO_ALIASES))?;
             let reader = JsonlReader::new(DEMO_CORPUS.as_bytes());
-            let (index, _) =
-                Index::from_jsonl(config.index, aliases, reader, |_| {}).context("bundled corpus")?;
+            let (index, _) = Index::builder()
+                .config(config.index)
+                .aliases(aliases)
+                .from_jsonl(reader, |_| {})
+                .context("bundled corpus")?;
             let showcase = id.is_none();
             let id = id.unwrap_or_else(|| DEMO_ARTICLE.to_owned());
             let page = index.page(&id, &config.page).context("bundled corpus")?;
@@ -399,8 +402,11 @@ pub(crate) fn load_corpus(path: &Path, config: Config, aliases: AliasTable) -> R
         bar.set_position(bytes);
     };
     let reader = JsonlReader::new(BufReader::with_capacity(READ_BUFFER, file));
-    let (index, warnings) =
-        Index::from_jsonl(config.index, aliases, reader, progress).with_context(|| name.clone())?;
+    let (index, warnings) = Index::builder()
+        .config(config.index)
+        .aliases(aliases)
+        .from_jsonl(reader, progress)
+        .with_context(|| name.clone())?;
     bar.finish_and_clear();
     for warning in warnings {
         eprintln!("warning: {name}: {warning}");

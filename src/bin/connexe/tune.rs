@@ -252,7 +252,10 @@ fn compare(
     let qrels = read_qrels(qrels_path)?;
     let name = qrels_path.display().to_string();
     let figures = |config: &IndexConfig| -> Result<RankingReport> {
-        let index = Index::build(config.clone(), aliases.clone(), articles.iter().cloned())?;
+        let index = Index::builder()
+            .config(config.clone())
+            .aliases(aliases.clone())
+            .build(articles.iter().cloned())?;
         let set = RankingSet::new(&index, &qrels).with_context(|| name.clone())?;
         Ok(set.evaluate(&config.weights, k))
     };

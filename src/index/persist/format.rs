@@ -12,13 +12,13 @@ use crate::index::store::Doc;
 use crate::language::Language;
 
 /// The first bytes of every index file.
-pub const MAGIC: [u8; 8] = *b"CONNEXE\0";
+pub(super) const MAGIC: [u8; 8] = *b"CONNEXE\0";
 /// The format this build writes, and the newest it reads. Version 1 files (without the
 /// words as articles write them) are read too: those words are found again by analysing the
 /// stored articles, and the next save writes the current version. Version 3 analyses Polish
 /// terms with a prefix stemmer; files of earlier versions were analysed without one, and keep
 /// that analysis (`prefix_stem_chars` 0) for the articles added to them.
-pub const FORMAT_VERSION: u32 = 3;
+pub(crate) const FORMAT_VERSION: u32 = 3;
 
 /// Slots per chunk of the DOCS section.
 pub(super) const CHUNK_SLOTS: usize = 2048;

@@ -32,8 +32,8 @@ use std::path::Path;
 use super::Index;
 use crate::atomic_file::AtomicFile;
 use crate::error::{Error, Result};
+pub(crate) use format::FORMAT_VERSION;
 use format::{CHUNK_SLOTS, Meta, StoredDoc, decode_error, encode, read_sections, write_sections};
-pub use format::{FORMAT_VERSION, MAGIC};
 
 impl Index {
     /// Saves a snapshot of the index to `path`, atomically: the data goes to a temporary file

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use super::format::{HEADER_BYTES, SECTION_HEADER_BYTES};
+use super::format::{HEADER_BYTES, MAGIC, SECTION_HEADER_BYTES};
 use super::legacy::StoredDocV1;
 use super::*;
 use crate::article::Article;
