@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::error::{Error, Result, quoted};
 use crate::language::Language;
-// The type of `published`, also reached through this module by the modules that read it.
+// The type of `published`; page, rank, eval and index::search import it from here.
 pub(crate) use crate::timestamp::Timestamp;
 
 mod field_names;

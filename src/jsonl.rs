@@ -194,7 +194,7 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
             buffer.clear();
             let next = self.next_line(&mut buffer);
             let result = next.map(|read| {
-                read.and_then(|line| Ok(parse_line(line, &buffer)?.map(|article| (line, article))))
+                read.and_then(|line| parse_line(line, &buffer).map(|article| article.map(|a| (line, a))))
             });
             self.buffer = buffer;
             let result = result?;

@@ -8,7 +8,7 @@ use libfuzzer_sys::fuzz_target;
 #[path = "../targets.rs"]
 mod targets;
 
-/// Layout from src/index/persist.rs: 16-byte header, then per section a 4-byte tag, a u64
+/// Layout from src/index/persist/format.rs: 16-byte header, then per section a 4-byte tag, a u64
 /// length, a u32 CRC-32 and the payload. Fixes the CRC of every section whose header and
 /// payload are in bounds; leaves the rest as it is.
 fn fix_checksums(data: &mut [u8]) {

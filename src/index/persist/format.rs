@@ -6,10 +6,11 @@ use std::io::Write;
 
 use serde::{Deserialize, Serialize};
 
-use crate::article::{Article, Timestamp};
+use crate::article::Article;
 use crate::error::{Error, Result, quoted};
 use crate::index::store::Doc;
 use crate::language::Language;
+use crate::timestamp::Timestamp;
 
 /// The first bytes of every index file.
 pub(super) const MAGIC: [u8; 8] = *b"CONNEXE\0";
