@@ -87,10 +87,8 @@ impl Index {
     ) -> Vec<Similarity> {
         let derived = self.derived();
         let sharing = self.entity_ids_of(query, derived);
-        with_scratch(0, self.term_postings.len(), |scratch| {
-            self.load_query(scratch, &query.vector.terms, derived);
-            let out = keys
-                .iter()
+        self.with_loaded(query_weights(&query.vector, derived), |scratch| {
+            keys.iter()
                 .map(|&DocKey(slot)| {
                     let shares = every_entity
                         || self
@@ -107,9 +105,7 @@ impl Index {
                         },
                     }
                 })
-                .collect();
-            self.unload_query(scratch, &query.vector.terms);
-            out
+                .collect()
         })
     }
 
@@ -156,14 +152,10 @@ impl Index {
     /// Text cosine of a vector and each of `keys`.
     pub(crate) fn cosines_to(&self, vector: &TermVector, keys: &[DocKey]) -> Vec<f64> {
         let derived = self.derived();
-        with_scratch(0, self.term_postings.len(), |scratch| {
-            self.load_query(scratch, &vector.terms, derived);
-            let out = keys
-                .iter()
+        self.with_loaded(query_weights(vector, derived), |scratch| {
+            keys.iter()
                 .map(|&DocKey(s)| self.cosine_to_loaded(scratch, s, vector.norm, derived))
-                .collect();
-            self.unload_query(scratch, &vector.terms);
-            out
+                .collect()
         })
     }
 
@@ -172,22 +164,16 @@ impl Index {
     /// index was built; `a` and `b` swapped may differ in the last bit.
     pub(crate) fn text_cosines(&self, a: DocKey, bs: &[DocKey]) -> Vec<f64> {
         let derived = self.derived();
-        let terms = &self.doc(a.0).terms;
-        with_scratch(0, self.term_postings.len(), |scratch| {
-            // As `load_query` would load the article's TF-IDF vector, without building it.
-            for &(t, tf) in terms {
-                let idf = derived.idf[t as usize];
-                scratch.by_term[t as usize] = f64::from(tf) * idf * idf;
-            }
-            let norm = derived.norms[a.0 as usize];
-            let cosines = bs
-                .iter()
+        // As `query_weights` would load the article's TF-IDF vector, without building it.
+        let weights = self.doc(a.0).terms.iter().map(|&(t, tf)| {
+            let idf = derived.idf[t as usize];
+            (t, f64::from(tf) * idf * idf)
+        });
+        let norm = derived.norms[a.0 as usize];
+        self.with_loaded(weights, |scratch| {
+            bs.iter()
                 .map(|&DocKey(b)| self.cosine_to_loaded(scratch, b, norm, derived))
-                .collect();
-            for &(t, _) in terms {
-                scratch.by_term[t as usize] = 0.0;
-            }
-            cosines
+                .collect()
         })
     }
 
@@ -201,14 +187,10 @@ impl Index {
         keys: &[DocKey],
     ) -> Vec<Vec<String>> {
         let derived = self.derived();
-        let shared: Vec<Vec<u32>> = with_scratch(0, self.term_postings.len(), |scratch| {
-            self.load_query(scratch, &against.terms, derived);
-            let shared = keys
-                .iter()
+        let shared: Vec<Vec<u32>> = self.with_loaded(query_weights(against, derived), |scratch| {
+            keys.iter()
                 .map(|&DocKey(s)| self.shared_terms(scratch, s))
-                .collect();
-            self.unload_query(scratch, &against.terms);
-            shared
+                .collect()
         });
         let needed: HashSet<u32> = shared.iter().flatten().copied().collect();
         let words = self.surfaces_of(query.slot, &needed);
@@ -258,18 +240,22 @@ impl Index {
         ids
     }
 
-    /// Puts a query's weights in the dense array, each times its term's idf: a dot product
-    /// with an article then needs only the article's tf, one array read per term.
-    fn load_query(&self, scratch: &mut Scratch, terms: &[(u32, f64)], derived: &Derived) {
-        for &(t, w) in terms {
-            scratch.by_term[t as usize] = w * derived.idf[t as usize];
-        }
-    }
-
-    fn unload_query(&self, scratch: &mut Scratch, terms: &[(u32, f64)]) {
-        for &(t, _) in terms {
-            scratch.by_term[t as usize] = 0.0;
-        }
+    /// Runs `f` with `weights` (term id, weight) in this thread's dense query array, then
+    /// clears them: a dot product with an article then needs one array read per term.
+    fn with_loaded<T, W>(&self, weights: W, f: impl FnOnce(&Scratch) -> T) -> T
+    where
+        W: Iterator<Item = (u32, f64)> + Clone,
+    {
+        with_scratch(0, self.term_postings.len(), |scratch| {
+            for (t, w) in weights.clone() {
+                scratch.by_term[t as usize] = w;
+            }
+            let out = f(scratch);
+            for (t, _) in weights {
+                scratch.by_term[t as usize] = 0.0;
+            }
+            out
+        })
     }
 
     /// Cosine of the loaded query (of norm `query_norm`) and article `slot`, summed in the
@@ -379,6 +365,18 @@ fn entity_overlap(query: &Query<'_>, theirs: &[(u32, f64, &str)]) -> f64 {
     } else {
         0.0
     }
+}
+
+/// A query vector's weights as loaded for dot products, each times its term's idf: an
+/// article's side then needs only its tf.
+fn query_weights<'v>(
+    vector: &'v TermVector,
+    derived: &'v Derived,
+) -> impl Iterator<Item = (u32, f64)> + Clone + 'v {
+    vector
+        .terms
+        .iter()
+        .map(|&(t, w)| (t, w * derived.idf[t as usize]))
 }
 
 /// The L2 norm of a list of weights, summed in the order given.

@@ -14,8 +14,9 @@ use crate::index::{DocKey, Index, Member};
 use crate::rank::{CandidatePool, Explanation, Recommendation, Scored, Weights};
 
 pub(super) struct PageBuilder<'a> {
-    pub(super) index: &'a Index,
     pub(super) config: &'a PageConfig,
+    /// The index's weights, which every block but `you_may_like` ranks with.
+    pub(super) weights: Weights,
     /// The page's article.
     pub(super) article: Member<'a>,
     excluded_sections: Vec<String>,
@@ -31,8 +32,8 @@ pub(super) struct PageBuilder<'a> {
 impl<'a> PageBuilder<'a> {
     pub(super) fn new(index: &'a Index, article: Member<'a>, config: &'a PageConfig) -> Self {
         PageBuilder {
-            index,
             config,
+            weights: index.config().weights,
             article,
             excluded_sections: config
                 .filters
@@ -62,14 +63,6 @@ impl<'a> PageBuilder<'a> {
         }
     }
 
-    /// Text cosine of the article and `candidate`: the pool has it.
-    fn cosine_to_article(&self, candidate: DocKey) -> f64 {
-        match self.pool.candidate(candidate) {
-            Some(c) => c.components.text,
-            None => self.index.text_cosines(self.article.key, &[candidate])[0],
-        }
-    }
-
     /// Text cosines of `from` and each of `tos`, remembered for the page; those not known
     /// yet are computed together, loading `from` once.
     pub(super) fn cosines_from(&self, from: DocKey, tos: &[DocKey]) -> Vec<f64> {
@@ -80,7 +73,7 @@ impl<'a> PageBuilder<'a> {
             .filter(|&to| !known.contains_key(&(from, to)))
             .collect();
         if !missing.is_empty() {
-            let computed = self.index.text_cosines(from, &missing);
+            let computed = self.pool.text_cosines(from, &missing);
             for (to, cosine) in missing.into_iter().zip(computed) {
                 known.insert((from, to), cosine);
             }
@@ -121,7 +114,7 @@ impl<'a> PageBuilder<'a> {
     /// Near-duplicate of the article, of an item already on the page, or of one of `also`.
     pub(super) fn is_near_duplicate(&self, candidate: DocKey, also: &[DocKey]) -> bool {
         let limit = self.config.filters.near_duplicate;
-        if self.cosine_to_article(candidate) >= limit {
+        if self.pool.cosine_to_article(candidate) >= limit {
             return true;
         }
         let others: Vec<DocKey> = self.shown.iter().chain(also).copied().collect();
@@ -141,7 +134,7 @@ impl<'a> PageBuilder<'a> {
     pub(super) fn pins(&mut self, block: &str, ids: &[String]) -> Vec<Member<'a>> {
         let mut out: Vec<Member<'a>> = Vec::new();
         for id in ids {
-            match self.index.member_of(id) {
+            match self.pool.member_of(id) {
                 Ok(pin) if pin.key == self.article.key => self
                     .notes
                     .push(format!("{block}: pin {} is the article itself", quoted(id))),
@@ -196,8 +189,8 @@ impl<'a> PageBuilder<'a> {
         older_only: bool,
     ) {
         let mut latest: Vec<Member<'a>> = self
-            .index
-            .members()
+            .pool
+            .everyone()
             .filter(|c| self.eligible(c) && (!older_only || self.older(c)))
             .collect();
         latest.sort_by(|a, b| {
@@ -223,7 +216,7 @@ impl<'a> PageBuilder<'a> {
 
     /// A pinned article's recommendation: its real score when the pool has it.
     pub(super) fn recommendation_for(&self, pin: Member<'_>) -> Recommendation {
-        let ranked = self.ranked(&self.index.config().weights, &|c| c.key == pin.key);
+        let ranked = self.ranked(&self.weights, &|c| c.key == pin.key);
         self.pool
             .recommendations(ranked, None)
             .into_iter()

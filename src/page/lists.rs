@@ -20,7 +20,7 @@ impl<'a> PageBuilder<'a> {
             cfg.teaser_chars,
         );
         let require = cfg.chronology == Chronology::Require;
-        let weights = self.index.config().weights;
+        let weights = self.weights;
         let mut ranked = self.ranked(&weights, &|c| self.eligible(c) && (!require || self.older(c)));
         if cfg.chronology == Chronology::Prefer {
             // Stable: each group keeps the total order.
@@ -62,7 +62,7 @@ impl<'a> PageBuilder<'a> {
         );
         let weights = Weights {
             recency_half_life_days: cfg.recency_half_life_days,
-            ..self.index.config().weights
+            ..self.weights
         };
         let mut pool = self.ranked(&weights, &|c| self.eligible(c));
         pool.truncate(cfg.pool);

@@ -4,7 +4,7 @@ use super::builder::PageBuilder;
 use super::items::{ReadAlsoItem, read_also_item};
 use crate::error::quoted;
 use crate::index::{DocKey, TermVector};
-use crate::rank::{Explanation, Scored};
+use crate::rank::Scored;
 
 /// How many of the article's best candidates the "À lire" paragraphs choose from.
 const READ_ALSO_CANDIDATES: usize = 50;
@@ -24,7 +24,7 @@ impl<'a> PageBuilder<'a> {
         if cfg.links == 0 || slots == 0 {
             return Vec::new();
         }
-        let weights = self.index.config().weights;
+        let weights = self.weights;
         let vectors: Vec<TermVector> = paragraphs[..slots]
             .iter()
             .map(|text| self.pool.paragraph_vector(text, cfg.article_share))
@@ -49,7 +49,7 @@ impl<'a> PageBuilder<'a> {
             }
             let best = (0..slots)
                 .filter(|&p| gap_ok(&placed, p))
-                .map(|p| (p, self.index.cosines_to(&vectors[p], &[pin.key])[0]))
+                .map(|p| (p, self.pool.cosine_to(&vectors[p], pin.key)))
                 .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
             match best {
                 Some((p, cosine)) => {
@@ -69,28 +69,13 @@ impl<'a> PageBuilder<'a> {
         // paragraph (its text component becomes the paragraph's cosine); strongest first.
         let mut candidates = self.ranked(&weights, &|c| self.eligible(c) && !used.contains(&c.key));
         candidates.truncate(READ_ALSO_CANDIDATES);
-        let keys: Vec<DocKey> = candidates.iter().map(|s| s.member.key).collect();
         let mut options: Vec<Placement<'a>> = Vec::new();
         for (p, vector) in vectors.iter().enumerate() {
-            let cosines = self.index.cosines_to(vector, &keys);
-            for (candidate, cosine) in candidates.iter().zip(cosines) {
-                let explain = Explanation {
-                    text: cosine,
-                    ..candidate.explain.clone()
-                };
-                let score = weights.combine(&explain);
-                if score > 0.0 {
-                    options.push(Placement {
-                        paragraph: p,
-                        scored: Scored {
-                            member: candidate.member,
-                            score,
-                            explain,
-                        },
-                    });
-                }
+            for scored in self.pool.against(vector, &candidates, &weights) {
+                options.push(Placement { paragraph: p, scored });
             }
         }
+        // The strongest link first; ties go to the earlier paragraph, then to the smaller id.
         options.sort_by(|a, b| {
             b.scored
                 .score

@@ -1,6 +1,7 @@
 //! The candidate pool of one article: every candidate the index retrieves, its components
 //! computed once, then ranked under any weights and filter as often as the caller needs
-//! (`similar` once, the page once per block, eval once per configuration).
+//! (`similar` once, the page once per block, eval through `similar_with` and `explain`). The
+//! page reads the index only through its pool.
 
 use super::components::{Components, jaccard, same_section};
 use super::explanation::{Explanation, Recommendation};
@@ -123,6 +124,63 @@ impl<'i> CandidatePool<'i> {
     /// article's.
     pub(crate) fn paragraph_vector(&self, paragraph: &str, share: f64) -> TermVector {
         self.index.paragraph_vector(&self.query, paragraph, share)
+    }
+
+    /// Ranked candidates scored against a paragraph instead of the whole article: the text
+    /// component becomes the paragraph vector's cosine; those scoring above 0, in the order
+    /// given.
+    pub(crate) fn against(
+        &self,
+        vector: &TermVector,
+        ranked: &[Scored<'i>],
+        weights: &Weights,
+    ) -> Vec<Scored<'i>> {
+        let keys: Vec<DocKey> = ranked.iter().map(|s| s.member.key).collect();
+        ranked
+            .iter()
+            .zip(self.index.cosines_to(vector, &keys))
+            .map(|(scored, cosine)| {
+                let explain = Explanation {
+                    text: cosine,
+                    ..scored.explain.clone()
+                };
+                Scored {
+                    member: scored.member,
+                    score: weights.combine(&explain),
+                    explain,
+                }
+            })
+            .filter(|s| s.score > 0.0)
+            .collect()
+    }
+
+    /// Text cosine of a vector (a paragraph's) and article `key`.
+    pub(crate) fn cosine_to(&self, vector: &TermVector, key: DocKey) -> f64 {
+        self.index.cosines_to(vector, &[key])[0]
+    }
+
+    /// Text cosine of the pool's article and `key`: the pool has it for its candidates.
+    pub(crate) fn cosine_to_article(&self, key: DocKey) -> f64 {
+        match self.candidate(key) {
+            Some(c) => c.components.text,
+            None => self.index.text_cosines(self.article.key, &[key])[0],
+        }
+    }
+
+    /// Text cosines of article `from` and each of `tos` (near-duplicates, diversity).
+    pub(crate) fn text_cosines(&self, from: DocKey, tos: &[DocKey]) -> Vec<f64> {
+        self.index.text_cosines(from, tos)
+    }
+
+    /// The article with this id, for pins: any indexed article, candidate or not.
+    pub(crate) fn member_of(&self, id: &str) -> crate::error::Result<Member<'i>> {
+        self.index.member_of(id)
+    }
+
+    /// Every indexed article, for a block to fall back on when no candidate passes its
+    /// filters.
+    pub(crate) fn everyone(&self) -> impl Iterator<Item = Member<'i>> + 'i {
+        self.index.members()
     }
 
     /// Recommendations for ranked candidates, with the words and names they share with the
