@@ -12,6 +12,7 @@ fmt:
 
 lint:
 	$(CARGO) clippy --all-targets -- -D warnings
+	$(CARGO) clippy --lib --no-default-features -- -D warnings  # the library as the binding builds it
 
 rust-test:
 	$(CARGO) test --release

@@ -10,12 +10,11 @@ use std::io::BufReader;
 use std::path::Path;
 
 use super::{Qrels, RankingReport, evaluate_ranking};
-use crate::entity::AliasTable;
 use crate::error::{Error, Result};
-use crate::index::{Index, IndexConfig};
+use crate::index::IndexBuilder;
 use crate::jsonl::{JsonlReader, Warning};
 
-/// Indexes the JSON Lines `corpus` under `config` and `aliases`, reads the graded judgments of
+/// Indexes the JSON Lines `corpus` with `index` (its configuration and aliases), reads the graded judgments of
 /// `qrels` (`query_id<TAB>doc_id<TAB>grade` lines) and ranks every other article for each
 /// judged query, as [`evaluate_ranking`] does with the cut-off `k`. Returns the figures and
 /// the corpus reader's warnings (a repeated id, whose last version is the one indexed).
@@ -38,12 +37,12 @@ use crate::jsonl::{JsonlReader, Warning};
 /// "#).unwrap();
 /// std::fs::write(&qrels, "a\tb\t1\n").unwrap();
 ///
-/// let (report, warnings) = connexe::eval::evaluate_files(&corpus, &qrels, Default::default(), Default::default(), 5)?;
+/// let (report, warnings) = connexe::eval::evaluate_files(&corpus, &qrels, connexe::Index::builder(), 5)?;
 /// assert_eq!((report.queries, report.mrr), (1, 1.0));
 /// assert!(warnings.is_empty());
 ///
 /// let missing = dir.join("missing.tsv");
-/// let err = connexe::eval::evaluate_files(&corpus, &missing, Default::default(), Default::default(), 5).unwrap_err();
+/// let err = connexe::eval::evaluate_files(&corpus, &missing, connexe::Index::builder(), 5).unwrap_err();
 /// assert_eq!(err.kind(), connexe::ErrorKind::Io);
 /// assert!(err.to_string().starts_with(&format!("{}: ", missing.display())));
 /// std::fs::remove_dir_all(&dir).unwrap();
@@ -52,17 +51,12 @@ use crate::jsonl::{JsonlReader, Warning};
 pub fn evaluate_files(
     corpus: &Path,
     qrels: &Path,
-    config: IndexConfig,
-    aliases: AliasTable,
+    index: IndexBuilder,
     k: usize,
 ) -> Result<(RankingReport, Vec<Warning>)> {
     let file = File::open(corpus).map_err(|e| Error::io(corpus.display(), e))?;
     let reader = JsonlReader::new(BufReader::new(file));
-    let (index, warnings) = Index::builder()
-        .config(config)
-        .aliases(aliases)
-        .from_jsonl(reader, |_| {})
-        .map_err(|e| e.in_file(corpus))?;
+    let (index, warnings) = index.from_jsonl(reader, |_| {}).map_err(|e| e.in_file(corpus))?;
     let file = File::open(qrels).map_err(|e| Error::io(qrels.display(), e))?;
     let judgments = Qrels::from_tsv(BufReader::new(file)).map_err(|e| e.in_file(qrels))?;
     let report = evaluate_ranking(&index, &judgments, k).map_err(|e| e.in_file(qrels))?;

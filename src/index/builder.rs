@@ -38,6 +38,15 @@ pub struct IndexBuilder {
 
 impl Index {
     /// An index to build: set what differs from the defaults, then give the articles.
+    ///
+    /// # Examples
+    /// ```
+    /// use connexe::{Article, Index};
+    ///
+    /// let index = Index::builder().build([Article::new("a", "Rome", "La coalition à Rome.")])?;
+    /// assert!(index.contains("a"));
+    /// # Ok::<(), connexe::Error>(())
+    /// ```
     pub fn builder() -> IndexBuilder {
         IndexBuilder::default()
     }
@@ -60,6 +69,17 @@ impl IndexBuilder {
     ///
     /// # Errors
     /// [`ErrorKind::Config`](crate::ErrorKind::Config) when the configuration is invalid.
+    ///
+    /// # Examples
+    /// ```
+    /// use connexe::{Index, IndexConfig, RetrievalOptions};
+    ///
+    /// let bad = IndexConfig { retrieval: RetrievalOptions { candidates: 0, ..Default::default() }, ..Default::default() };
+    /// let err = Index::builder().config(bad).empty().unwrap_err();
+    /// assert_eq!(err.kind(), connexe::ErrorKind::Config);
+    /// assert!(Index::builder().empty()?.is_empty());
+    /// # Ok::<(), connexe::Error>(())
+    /// ```
     pub fn empty(self) -> Result<Index> {
         Index::with_aliases(self.config, self.aliases)
     }
@@ -80,7 +100,9 @@ impl IndexBuilder {
     /// assert_eq!(err.to_string(), "article \"b\": field `body`: the article is 19 bytes, over the limit of 12 (limits.max_article_bytes)");
     /// ```
     pub fn build(self, articles: impl IntoIterator<Item = Article>) -> Result<Index> {
-        Index::build(self.config, self.aliases, articles)
+        let mut index = self.empty()?;
+        index.upsert_articles(articles.into_iter(), true)?;
+        Ok(index)
     }
 
     /// An index of the articles of a JSON Lines stream, read a bounded chunk of lines at a
@@ -105,6 +127,8 @@ impl IndexBuilder {
         reader: JsonlReader<R>,
         progress: impl FnMut(u64),
     ) -> Result<(Index, Vec<Warning>)> {
-        Index::from_jsonl(self.config, self.aliases, reader, progress)
+        let mut index = self.empty()?;
+        let warnings = index.upsert_jsonl(reader, progress)?;
+        Ok((index, warnings))
     }
 }

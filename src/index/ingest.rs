@@ -55,27 +55,16 @@ impl Preparer<'_> {
 }
 
 impl Index {
-    /// An index of `articles`; a repeated id replaces the earlier article.
-    ///
-    /// # Errors
-    /// As [`Index::with_aliases`]; the first article that fails [`Article::validate`] or the
-    /// [`Limits`](super::Limits), named by its id.
-    pub(crate) fn build(
-        config: IndexConfig,
-        aliases: AliasTable,
-        articles: impl IntoIterator<Item = Article>,
-    ) -> Result<Index> {
-        let mut index = Index::with_aliases(config, aliases)?;
-        index.upsert_articles(articles.into_iter(), true)?;
-        Ok(index)
-    }
-
     /// Upserts the articles in order, [checked](Preparer::check) first when `check` is set.
     ///
     /// # Errors
     /// The first article that fails the check. The index then holds only some of the
     /// articles before it: callers that build an index drop it.
-    fn upsert_articles(&mut self, articles: impl Iterator<Item = Article>, check: bool) -> Result<()> {
+    pub(super) fn upsert_articles(
+        &mut self,
+        articles: impl Iterator<Item = Article>,
+        check: bool,
+    ) -> Result<()> {
         // Fused: asked again after its end, an iterator may not stay ended.
         let mut articles = articles.fuse();
         self.upsert_stream(
@@ -171,24 +160,22 @@ impl Index {
         Ok(())
     }
 
-    /// An index of the articles of a JSON Lines stream, read a bounded chunk of lines at a time
-    /// (the file is never held whole), with the reader's warnings. `progress` gets the bytes
-    /// read.
+    /// Upserts the articles of a JSON Lines stream, read a bounded chunk of lines at a time
+    /// (the file is never held whole), and returns the reader's warnings. `progress` gets
+    /// the bytes read.
     ///
     /// # Errors
-    /// As [`Corpus::from_jsonl`](crate::Corpus::from_jsonl) and [`Index::with_aliases`].
-    ///
-    pub(crate) fn from_jsonl<R: BufRead>(
-        config: IndexConfig,
-        aliases: AliasTable,
+    /// As [`Corpus::from_jsonl`](crate::Corpus::from_jsonl). The index then holds only some
+    /// of the articles before the error: callers that build an index drop it.
+    pub(super) fn upsert_jsonl<R: BufRead>(
+        &mut self,
         reader: JsonlReader<R>,
         mut progress: impl FnMut(u64),
-    ) -> Result<(Index, Vec<Warning>)> {
-        let mut index = Index::with_aliases(config, aliases)?;
-        let mut reader = reader.max_line_bytes(index.config.limits.max_json_line_bytes());
+    ) -> Result<Vec<Warning>> {
+        let mut reader = reader.max_line_bytes(self.config.limits.max_json_line_bytes());
         let mut repeats = Repeats::default();
         // Lines are read on this thread, then parsed, checked and analysed on every core.
-        index.upsert_stream(
+        self.upsert_stream(
             Lines::default(),
             |lines| {
                 let more = reader.next_chunk(lines, PIPELINE_CHUNK)?;
@@ -205,8 +192,7 @@ impl Index {
             },
             |line, article| repeats.note(&article.id, line),
         )?;
-        let warnings = repeats.finish()?;
-        Ok((index, warnings))
+        repeats.finish()
     }
 
     /// Adds a new article.
@@ -215,6 +201,20 @@ impl Index {
     /// [`ErrorKind::Input`](crate::ErrorKind::Input) when the article is invalid, over the
     /// [`Limits`](super::Limits), or its id is
     /// already indexed (use [`Index::update`] or [`Index::upsert`]); the index is unchanged.
+    ///
+    /// # Examples
+    /// ```
+    /// use connexe::{Article, ErrorKind, Index};
+    ///
+    /// let mut index = Index::default();
+    /// index.add(Article::new("a", "Rome", "La coalition se réunit à Rome."))?;
+    /// let again = index.add(Article::new("a", "Rome", "Encore.")).unwrap_err();
+    /// assert_eq!(again.kind(), ErrorKind::Input);
+    /// let empty = index.add(Article::new("b", "", "")).unwrap_err();
+    /// assert_eq!(empty.field(), Some("title"));
+    /// assert_eq!(index.len(), 1);
+    /// # Ok::<(), connexe::Error>(())
+    /// ```
     pub fn add(&mut self, article: Article) -> Result<()> {
         self.check_new(&article, |_| false)?;
         let prepared = self.prepare(article);
@@ -270,6 +270,20 @@ impl Index {
     /// [`ErrorKind::UnknownId`](crate::ErrorKind::UnknownId) when no article has that id,
     /// [`ErrorKind::Input`](crate::ErrorKind::Input) when the article is invalid; the index
     /// is unchanged.
+    ///
+    /// # Examples
+    /// ```
+    /// use connexe::{Article, ErrorKind, Index};
+    ///
+    /// let mut index = Index::default();
+    /// index.add(Article::new("a", "Rome", "La coalition se réunit."))?;
+    /// let old = index.update(Article::new("a", "Rome (mis à jour)", "La coalition s'est réunie."))?;
+    /// assert_eq!(old.title, "Rome");
+    /// assert_eq!(index.get("a").unwrap().title, "Rome (mis à jour)");
+    /// let unknown = index.update(Article::new("zz", "Rome", "Rome.")).unwrap_err();
+    /// assert_eq!(unknown.kind(), ErrorKind::UnknownId);
+    /// # Ok::<(), connexe::Error>(())
+    /// ```
     pub fn update(&mut self, article: Article) -> Result<Article> {
         self.check(&article)?;
         if !self.contains(&article.id) {
@@ -286,6 +300,18 @@ impl Index {
     /// # Errors
     /// [`ErrorKind::Input`](crate::ErrorKind::Input) when the article is invalid; the index
     /// is unchanged.
+    ///
+    /// # Examples
+    /// ```
+    /// use connexe::{Article, Index};
+    ///
+    /// let mut index = Index::default();
+    /// assert!(index.upsert(Article::new("a", "Rome", "Publié."))?.is_none()); // added
+    /// let replaced = index.upsert(Article::new("a", "Rome", "Corrigé."))?;
+    /// assert_eq!(replaced.unwrap().body, "Publié.");
+    /// assert_eq!(index.len(), 1);
+    /// # Ok::<(), connexe::Error>(())
+    /// ```
     pub fn upsert(&mut self, article: Article) -> Result<Option<Article>> {
         if self.contains(&article.id) {
             self.update(article).map(Some)
@@ -298,6 +324,19 @@ impl Index {
     ///
     /// # Errors
     /// [`ErrorKind::UnknownId`](crate::ErrorKind::UnknownId) when no article has that id.
+    ///
+    /// # Examples
+    /// ```
+    /// use connexe::{Article, Index};
+    ///
+    /// let mut index = Index::default();
+    /// index.add(Article::new("a", "Inflation record", "L'inflation atteint un record."))?;
+    /// index.add(Article::new("b", "La BCE et l'inflation", "L'inflation inquiète la BCE."))?;
+    /// assert_eq!(index.remove("b")?.title, "La BCE et l'inflation"); // unpublished
+    /// assert!(index.similar("a", 5)?.is_empty());
+    /// assert!(index.remove("b").is_err());
+    /// # Ok::<(), connexe::Error>(())
+    /// ```
     pub fn remove(&mut self, id: &str) -> Result<Article> {
         self.split().1.remove(id)
     }

@@ -8,8 +8,9 @@
 //! out), `prepare` (what an article becomes), `store` (postings, documents, vocabularies),
 //! `derived` and `learned` (corpus-wide figures), `member` (the handles ranking and the page
 //! hold), `retrieve` (candidates), `vectors` (cosines, entity overlap, shared words), `scratch`
-//! (per-thread query arrays), `persist` (the index file). This one
-//! holds the `Index` and its read-only accessors.
+//! (per-thread query arrays), `persist` (the index file), `builder` (named construction),
+//! `chunks` (a long stream added a chunk at a time). This one holds the `Index` and its
+//! read-only accessors.
 
 mod builder;
 mod chunks;
@@ -107,6 +108,14 @@ impl Index {
     ///
     /// # Errors
     /// [`ErrorKind::Config`](crate::ErrorKind::Config) when the configuration is invalid.
+    ///
+    /// # Examples
+    /// ```
+    /// let config: connexe::IndexConfig = serde_json::from_str(r#"{"fields": {"title": 2}}"#).unwrap();
+    /// let index = connexe::Index::new(config)?;
+    /// assert_eq!((index.len(), index.config().fields.title), (0, 2.0));
+    /// # Ok::<(), connexe::Error>(())
+    /// ```
     pub fn new(config: IndexConfig) -> Result<Index> {
         Index::with_aliases(config, AliasTable::new())
     }

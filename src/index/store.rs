@@ -206,7 +206,7 @@ impl Contents<'_> {
 
 /// What an index file gives back of an index: its vocabularies, each id of its documents
 /// checked against them.
-pub(super) struct Vocabularies {
+pub(super) struct StoredVocabularies {
     pub(super) terms: Vocabulary,
     pub(super) surfaces: Vocabulary,
     pub(super) entities: Vocabulary,
@@ -228,11 +228,11 @@ impl Index {
     /// posting lists are then rebuilt from the documents.
     pub(super) fn restore<E>(
         &mut self,
-        vocabularies: Vocabularies,
+        vocabularies: StoredVocabularies,
         slots: impl IntoIterator<Item = std::result::Result<Option<Doc>, E>>,
     ) -> std::result::Result<(), Unrestorable<E>> {
         debug_assert!(self.docs.is_empty(), "an empty index");
-        let Vocabularies {
+        let StoredVocabularies {
             terms,
             surfaces,
             entities,

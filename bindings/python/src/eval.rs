@@ -4,6 +4,7 @@
 use std::ffi::CString;
 use std::path::PathBuf;
 
+use connexe::Index;
 use connexe::eval::evaluate_files;
 use pyo3::exceptions::PyUserWarning;
 use pyo3::prelude::*;
@@ -27,7 +28,7 @@ pub fn evaluate<'py>(
     let config = convert::config(config)?;
     let aliases = convert::aliases(aliases)?;
     let (report, warnings) = py
-        .detach(|| evaluate_files(&corpus, &qrels, config.index, aliases, k))
+        .detach(|| evaluate_files(&corpus, &qrels, Index::builder().config(config.index).aliases(aliases), k))
         .or_raise()?;
     for warning in warnings {
         let message = format!("{}: {warning}", corpus.display()).replace('\0', " ");

@@ -32,7 +32,7 @@ use std::path::Path;
 use super::Index;
 use crate::atomic_file::AtomicFile;
 use crate::error::{Error, Result};
-pub(crate) use format::FORMAT_VERSION;
+use format::FORMAT_VERSION;
 use format::{CHUNK_SLOTS, Meta, StoredDoc, decode_error, encode, read_sections, write_sections};
 
 impl Index {
@@ -76,6 +76,19 @@ impl Index {
     ///
     /// # Errors
     /// [`ErrorKind::Io`](crate::ErrorKind::Io) when the writer fails.
+    ///
+    /// # Examples
+    /// ```
+    /// use connexe::{Article, Index};
+    ///
+    /// let mut index = Index::default();
+    /// index.add(Article::new("a", "Rome", "La coalition se réunit à Rome."))?;
+    /// let mut bytes = Vec::new();
+    /// index.write_to(&mut bytes)?;
+    /// assert!(bytes.starts_with(b"CONNEXE\0"));
+    /// assert_eq!(Index::from_bytes(&bytes)?.get("a"), index.get("a"));
+    /// # Ok::<(), connexe::Error>(())
+    /// ```
     pub fn write_to(&self, mut out: impl Write) -> Result<()> {
         let meta = Meta {
             config_json: serde_json::to_string(&self.config).expect("the configuration serialises"),
@@ -127,6 +140,19 @@ impl Index {
     /// [`ErrorKind::Input`](crate::ErrorKind::Input) when it is empty, not a connexe index,
     /// of a newer format, truncated or corrupt: the message names the section, what was
     /// expected and what was found. Never panics on any content.
+    ///
+    /// # Examples
+    /// ```
+    /// use connexe::{ErrorKind, Index};
+    ///
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let path = dir.path().join("corpus.jsonl");
+    /// std::fs::write(&path, "{\"id\": \"a\"}\n").unwrap();
+    /// let err = Index::open(&path).unwrap_err(); // a corpus, not an index file
+    /// assert_eq!(err.kind(), ErrorKind::Input);
+    /// assert!(err.to_string().starts_with(&format!("{}: ", path.display())), "{err}");
+    /// assert_eq!(Index::open(dir.path().join("missing")).unwrap_err().kind(), ErrorKind::Io);
+    /// ```
     pub fn open(path: impl AsRef<Path>) -> Result<Index> {
         let path = path.as_ref();
         let bytes = File::open(path)
@@ -147,6 +173,16 @@ impl Index {
     ///
     /// # Errors
     /// As [`Index::open`].
+    ///
+    /// # Examples
+    /// ```
+    /// let mut bytes = Vec::new();
+    /// connexe::Index::default().write_to(&mut bytes)?;
+    /// assert!(connexe::Index::from_bytes(&bytes)?.is_empty());
+    /// bytes[20] ^= 1; // one bit flipped: refused, never served
+    /// assert!(connexe::Index::from_bytes(&bytes).is_err());
+    /// # Ok::<(), connexe::Error>(())
+    /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Index> {
         let (version, [meta, terms, entities, docs]) = read_sections(bytes)?;
         let meta: Meta = postcard::from_bytes(meta).map_err(decode_error("META"))?;

@@ -7,7 +7,7 @@ use super::format::{Meta, StoredDoc, corrupt, decode_error, language};
 use super::legacy;
 use crate::entity::AliasTable;
 use crate::error::{Result, quoted};
-use crate::index::store::{Doc, Unrestorable, Vocabularies, Vocabulary};
+use crate::index::store::{Doc, StoredVocabularies, Unrestorable, Vocabulary};
 use crate::index::{Index, IndexConfig};
 
 /// The index of a file's decoded META, TERM and ENTY sections and its DOCS payload.
@@ -52,7 +52,7 @@ pub(super) fn rebuild(
         };
         docs.into_iter().map(Ok).chain(error.map(Err))
     });
-    let vocabularies = Vocabularies {
+    let vocabularies = StoredVocabularies {
         terms,
         surfaces,
         entities,
