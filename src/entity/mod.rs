@@ -1,4 +1,4 @@
-//! Named entities: extraction from text, folding keys, aliases, and weighted overlap.
+//! Named entities: extraction from text, folding keys, aliases.
 
 mod alias;
 mod extract;
@@ -133,45 +133,6 @@ pub fn extract_entities(text: &str, lang: Language, aliases: &AliasTable) -> Vec
     extract(text, lang, aliases).mentions
 }
 
-/// Weighted Jaccard of two weighted sets: Σ min / Σ max over the union; 0 when both are empty.
-///
-/// Both slices must be sorted by key, without repeated keys.
-///
-/// # Examples
-/// ```
-/// let a = [("maroc", 2.0), ("rome", 1.0)];
-/// let b = [("maroc", 1.0), ("syrie", 1.0)];
-/// assert_eq!(connexe::entity::weighted_jaccard(&a, &b), 1.0 / 4.0);
-/// ```
-pub fn weighted_jaccard<K: Ord>(a: &[(K, f64)], b: &[(K, f64)]) -> f64 {
-    let (mut min_sum, mut max_sum) = (0.0, 0.0);
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() || j < b.len() {
-        let order = match (a.get(i), b.get(j)) {
-            (Some(x), Some(y)) => x.0.cmp(&y.0),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            _ => std::cmp::Ordering::Greater,
-        };
-        match order {
-            std::cmp::Ordering::Less => {
-                max_sum += a[i].1;
-                i += 1;
-            }
-            std::cmp::Ordering::Greater => {
-                max_sum += b[j].1;
-                j += 1;
-            }
-            std::cmp::Ordering::Equal => {
-                min_sum += a[i].1.min(b[j].1);
-                max_sum += a[i].1.max(b[j].1);
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    if max_sum > 0.0 { min_sum / max_sum } else { 0.0 }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,15 +155,6 @@ mod tests {
                 assert_eq!(key(&name), unicode_key(&name), "{name:?}");
             }
         }
-    }
-
-    #[test]
-    fn jaccard_edges() {
-        let empty: [(&str, f64); 0] = [];
-        assert_eq!(weighted_jaccard(&empty, &empty), 0.0);
-        let a = [("x", 1.5)];
-        assert_eq!(weighted_jaccard(&a, &a), 1.0);
-        assert_eq!(weighted_jaccard(&a, &empty), 0.0);
     }
 
     /// The body of ../shared/reference-page.txt must give at least these names, and none of
