@@ -1,13 +1,19 @@
 //! Named entities: extraction from text, folding keys, aliases.
+//!
+//! Reads text through the public pieces of [`analysis`](crate::analysis) (words, apostrophes,
+//! accent folding) and knows nothing of the index: a caller that remembers what the extractor
+//! needs of each word (its facts) from one text to the next gives them to it.
 
 mod alias;
 mod extract;
+mod facts;
 
 use std::borrow::Cow;
 
 pub use alias::AliasTable;
 pub use extract::Mention;
-pub(crate) use extract::{Found, extract, extract_segmented, word_facts};
+pub(crate) use extract::{Found, extract, extract_segmented};
+pub(crate) use facts::{Facts, NO_FACTS, word_facts};
 
 use crate::analysis::{APOSTROPHES, fold_accents};
 use crate::language::Language;
@@ -116,9 +122,8 @@ fn latin_key_into(name: &str, out: &mut String) -> bool {
 /// The names found in `text` (capitalised runs, acronyms, « quoted » names and the alias
 /// table's phrases), with their keys after `aliases`.
 ///
-/// Like an index, each thread remembers what it learned of the words it has read, for the
-/// next texts: a bounded memory (the words of a language's news), shared with the indexes the
-/// thread builds.
+/// Each call reads its text afresh: it remembers nothing between texts (an index remembers
+/// what it learned of the words of its articles).
 ///
 /// # Examples
 /// ```

@@ -13,14 +13,14 @@ use std::sync::OnceLock;
 use hashbrown::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{AnalysisOptions, Analyzers};
+use crate::analysis::AnalysisOptions;
 use crate::article::Article;
 use crate::entity::AliasTable;
 use crate::error::{Error, Result, quoted};
 use crate::language::Language;
 use crate::rank::Weights;
 pub use persist::{FORMAT_VERSION, MAGIC};
-use prepare::Prepared;
+use prepare::{Analyzers, Prepared};
 pub(crate) use search::{ParagraphQuery, Pool};
 
 /// How much an occurrence in each field counts in a term's frequency.
