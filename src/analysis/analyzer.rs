@@ -1,13 +1,19 @@
 //! The analyzer: a tokenizer followed by token filters, for one language, and its builder.
 //!
-//! A pure function of the text: it remembers nothing between calls. A caller that analyses
-//! the same words again and again keeps what it needs of them itself (the index keeps a
-//! [`Memo`](super::Memo) of their terms).
+//! Its results are a function of the text alone. An analyzer remembers the terms of the words
+//! each thread gave [`Analyzer::analyze`], in a [`Memo`] of its own; a caller that needs more
+//! of each word (the index: surfaces, name facts) keeps a memo of its own and analyses one word
+//! at a time.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
+use std::fmt;
+
+use thread_local::ThreadLocal;
 
 use super::filters::without_elision;
 use super::interner::TextId;
+use super::memo::{MEMO_WORDS, Memo};
 use super::words;
 use super::{
     AnalysisOptions, DropSingleLetters, Elision, FoldAccents, Lowercase, MaxChars, Prefix, Stem, StopWords,
@@ -28,10 +34,23 @@ use crate::language::Language;
 /// let words = Analyzer::builder(Language::English).filter(connexe::analysis::Lowercase).build();
 /// assert_eq!(words.terms("The Rome talks"), vec!["the", "rome", "talks"]);
 /// ```
-#[derive(Debug)]
 pub struct Analyzer {
     lang: Language,
     filters: Vec<Box<dyn TokenFilter>>,
+    /// The term of each word each thread analysed: news repeat their words, so most words cost
+    /// one hash lookup instead of the pipeline (lower-casing, stemming, accent folding and
+    /// their allocations). Filters are pure functions of the token, so remembering changes
+    /// nothing.
+    terms: ThreadLocal<RefCell<Memo<Option<TextId>, ()>>>,
+}
+
+impl fmt::Debug for Analyzer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Analyzer")
+            .field("lang", &self.lang)
+            .field("filters", &self.filters)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Builds an [`Analyzer`] one stage at a time.
@@ -69,6 +88,7 @@ impl Analyzer {
             analyzer: Analyzer {
                 lang,
                 filters: Vec::new(),
+                terms: ThreadLocal::new(),
             },
         }
     }
@@ -109,9 +129,28 @@ impl Analyzer {
     /// Calls `sink(surface, term)` for every term of `text`, in text order: `surface` is the
     /// word as written, `term` what the pipeline made of it.
     pub fn analyze(&self, text: &str, mut sink: impl FnMut(&str, &str)) {
+        let memo = self.terms.get_or(RefCell::default);
+        // A sink that analyses text with this analyzer finds the memo in use, and goes without.
+        let Ok(mut memo) = memo.try_borrow_mut() else {
+            for word in words::words(text) {
+                if let Some(term) = self.term_of(word) {
+                    sink(word, &term);
+                }
+            }
+            return;
+        };
+        // Emptied between calls only, so that ids stay valid through one.
+        if memo.added() >= MEMO_WORDS {
+            *memo = Memo::default();
+        }
         for word in words::words(text) {
-            if let Some(term) = self.term_of(word) {
-                sink(word, &term);
+            let term = memo.get(word).unwrap_or_else(|| {
+                let term = self.term_of(word).map(|term| memo.texts_mut().intern(&term));
+                memo.insert(word, term);
+                term
+            });
+            if let Some(term) = term {
+                sink(word, memo.texts().text(term));
             }
         }
     }
@@ -143,3 +182,6 @@ impl Analyzer {
         })
     }
 }
+
+#[cfg(test)]
+mod tests;
