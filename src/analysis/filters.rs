@@ -11,8 +11,8 @@ use unicode_normalization::UnicodeNormalization;
 use crate::language::Language;
 
 /// One stage of an [`Analyzer`](super::Analyzer): takes a token, returns it (changed or not),
-/// or `None` to drop it. The result must depend on the token alone: an index remembers the
-/// terms of the words it has analysed.
+/// or `None` to drop it. The result must depend on the token alone: an analyzer and an index
+/// remember the terms of the words they have analysed.
 pub trait TokenFilter: Send + Sync + fmt::Debug {
     /// Applies the stage to one token.
     fn filter<'a>(&self, token: Cow<'a, str>) -> Option<Cow<'a, str>>;

@@ -5,9 +5,11 @@
 //! unification, lower-casing, French (and Italian) elisions, stop words, one-letter leftovers,
 //! Snowball stemming, accent folding. Numbers are kept: years matter in news.
 //!
-//! It knows nothing of its consumers (the index, the name extractor) and keeps no state of its
-//! own: an [`Analyzer`] is a pure function of the text. What a consumer remembers of the words
-//! it analyses lives in a generic memo that the consumer owns (the index keeps one per thread).
+//! It knows nothing of its consumers (the index, the name extractor) and has no statics: an
+//! [`Analyzer`]'s results are a function of the text alone, and the memory of its words'
+//! terms that spares it the pipeline for a word seen before is its own. A consumer that
+//! remembers more of each word (the index: surfaces, name facts) owns a memo of its own,
+//! generic over what it keeps.
 
 mod analyzer;
 mod filters;
