@@ -11,8 +11,8 @@ use unicode_normalization::UnicodeNormalization;
 use crate::language::Language;
 
 /// One stage of an [`Analyzer`](super::Analyzer): takes a token, returns it (changed or not),
-/// or `None` to drop it. The result must depend on the token alone: analyzers remember the
-/// terms of the words they have seen.
+/// or `None` to drop it. The result must depend on the token alone: an analyzer and an index
+/// remember the terms of the words they have analysed.
 pub trait TokenFilter: Send + Sync + fmt::Debug {
     /// Applies the stage to one token.
     fn filter<'a>(&self, token: Cow<'a, str>) -> Option<Cow<'a, str>>;
@@ -127,13 +127,7 @@ impl StopWords {
         }
     }
 
-    /// The stop words of `lang`, built once per process.
-    pub(crate) fn shared(lang: Language) -> &'static StopWords {
-        static SETS: [std::sync::OnceLock<StopWords>; Language::ALL.len()] =
-            [const { std::sync::OnceLock::new() }; Language::ALL.len()];
-        SETS[lang as usize].get_or_init(|| StopWords::new(lang))
-    }
-
+    #[inline]
     pub(crate) fn contains(&self, word: &str) -> bool {
         self.words.contains(word)
     }

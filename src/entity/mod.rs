@@ -1,13 +1,19 @@
-//! Named entities: extraction from text, folding keys, aliases, and weighted overlap.
+//! Named entities: extraction from text, folding keys, aliases.
+//!
+//! Reads text through the public pieces of [`analysis`](crate::analysis) (words, apostrophes,
+//! accent folding) and knows nothing of the index: a caller that remembers what the extractor
+//! needs of each word (its facts) from one text to the next gives them to it.
 
 mod alias;
 mod extract;
+mod facts;
 
 use std::borrow::Cow;
 
 pub use alias::AliasTable;
 pub use extract::Mention;
-pub(crate) use extract::{Found, extract, extract_segmented, word_facts};
+pub(crate) use extract::{Found, extract, extract_segmented};
+pub(crate) use facts::{Facts, NO_FACTS, word_facts};
 
 use crate::analysis::{APOSTROPHES, fold_accents};
 use crate::language::Language;
@@ -116,9 +122,8 @@ fn latin_key_into(name: &str, out: &mut String) -> bool {
 /// The names found in `text` (capitalised runs, acronyms, « quoted » names and the alias
 /// table's phrases), with their keys after `aliases`.
 ///
-/// Like an index, each thread remembers what it learned of the words it has read, for the
-/// next texts: a bounded memory (the words of a language's news), shared with the indexes the
-/// thread builds.
+/// Each call reads its text afresh: it remembers nothing between texts (an index remembers
+/// what it learned of the words of its articles).
 ///
 /// # Examples
 /// ```
@@ -131,45 +136,6 @@ fn latin_key_into(name: &str, out: &mut String) -> bool {
 /// ```
 pub fn extract_entities(text: &str, lang: Language, aliases: &AliasTable) -> Vec<Mention> {
     extract(text, lang, aliases).mentions
-}
-
-/// Weighted Jaccard of two weighted sets: Σ min / Σ max over the union; 0 when both are empty.
-///
-/// Both slices must be sorted by key, without repeated keys.
-///
-/// # Examples
-/// ```
-/// let a = [("maroc", 2.0), ("rome", 1.0)];
-/// let b = [("maroc", 1.0), ("syrie", 1.0)];
-/// assert_eq!(connexe::entity::weighted_jaccard(&a, &b), 1.0 / 4.0);
-/// ```
-pub fn weighted_jaccard<K: Ord>(a: &[(K, f64)], b: &[(K, f64)]) -> f64 {
-    let (mut min_sum, mut max_sum) = (0.0, 0.0);
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() || j < b.len() {
-        let order = match (a.get(i), b.get(j)) {
-            (Some(x), Some(y)) => x.0.cmp(&y.0),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            _ => std::cmp::Ordering::Greater,
-        };
-        match order {
-            std::cmp::Ordering::Less => {
-                max_sum += a[i].1;
-                i += 1;
-            }
-            std::cmp::Ordering::Greater => {
-                max_sum += b[j].1;
-                j += 1;
-            }
-            std::cmp::Ordering::Equal => {
-                min_sum += a[i].1.min(b[j].1);
-                max_sum += a[i].1.max(b[j].1);
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    if max_sum > 0.0 { min_sum / max_sum } else { 0.0 }
 }
 
 #[cfg(test)]
@@ -194,15 +160,6 @@ mod tests {
                 assert_eq!(key(&name), unicode_key(&name), "{name:?}");
             }
         }
-    }
-
-    #[test]
-    fn jaccard_edges() {
-        let empty: [(&str, f64); 0] = [];
-        assert_eq!(weighted_jaccard(&empty, &empty), 0.0);
-        let a = [("x", 1.5)];
-        assert_eq!(weighted_jaccard(&a, &a), 1.0);
-        assert_eq!(weighted_jaccard(&a, &empty), 0.0);
     }
 
     /// The body of ../shared/reference-page.txt must give at least these names, and none of

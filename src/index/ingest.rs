@@ -7,10 +7,10 @@ use std::io::BufRead;
 
 use hashbrown::HashSet;
 
+use super::prepare::Analyzers;
 use super::prepare::{self, Prepared};
 use super::store::{Contents, Resolved};
 use super::{Index, IndexConfig};
-use crate::analysis::Analyzers;
 use crate::article::Article;
 use crate::entity::AliasTable;
 use crate::error::{Error, Result, quoted};

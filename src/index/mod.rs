@@ -31,7 +31,6 @@ use std::sync::OnceLock;
 use hashbrown::HashMap;
 use serde::Serialize;
 
-use crate::analysis::Analyzers;
 use crate::article::Article;
 use crate::entity::AliasTable;
 use crate::error::Result;
@@ -40,6 +39,7 @@ pub use builder::IndexBuilder;
 pub use config::{FieldWeights, IndexConfig, Limits, RetrievalOptions};
 use derived::Derived;
 pub(crate) use member::{DocKey, Member};
+use prepare::Analyzers;
 use store::{Doc, Posting, Vocabulary};
 pub(crate) use vectors::{Query, TermVector};
 

@@ -1,18 +1,25 @@
 //! From an article to what the index stores: weighted terms, entities, tags, section.
 //!
-//! A pure function of the article and the configuration, so it can run on many threads
-//! before the index takes the results one by one.
+//! Composes analysis (terms) and entity extraction (names): each word of an article is looked
+//! up once in the index's memory of words for its terms and its name facts both. A pure
+//! function of the article and the configuration (the memory changes no result), so it can
+//! run on many threads before the index takes the results one by one.
+
+mod analyzers;
 
 use std::cell::RefCell;
 
 use hashbrown::HashMap;
 
 use super::{FieldWeights, Vocabulary};
-use crate::analysis::{Analyzer, Analyzers, Facts, NO_NOTE, Session, TextId, WordIds};
+use crate::analysis::{TextId, WordIds};
 use crate::article::Article;
-use crate::entity::{self, AliasTable, Found};
+use crate::entity::{self, AliasTable, Facts, Found};
 use crate::language::Language;
 use crate::scratch::Pool;
+
+pub(crate) use analyzers::Analyzers;
+use analyzers::{MemoAnalyzer, NO_NOTE, Session};
 
 /// An article analysed, ready to insert.
 #[derive(Clone, Debug)]
@@ -235,7 +242,7 @@ fn count_terms(
 pub(crate) fn term_counts(
     article: &Article,
     fields: &FieldWeights,
-    analyzer: &Analyzer,
+    analyzer: MemoAnalyzer<'_>,
 ) -> Vec<(String, f64, String)> {
     let (title, body) = (split(&article.title), split(&article.body));
     let lead = article.lead.as_deref().map(split);
@@ -305,7 +312,6 @@ pub(crate) fn prepare(
     known: Vocabularies<'_>,
 ) -> Prepared {
     let lang = language_of(&article, default_language);
-    let analyzer = analyzers.get(lang);
     // Title, lead and body are split into words once, for both their terms and their names.
     let title = split_pooled(&article.title);
     let lead = article.lead.as_deref().map(split_pooled);
@@ -322,7 +328,7 @@ pub(crate) fn prepare(
         }
     };
     let mut learned = Vec::new();
-    let terms = analyzer.session(|session| {
+    let terms = analyzers.get(lang).session(|session| {
         // The facts of the words of the title, the lead and the body, for their names.
         let mut facts = [(); 3].map(|()| FACTS.with(Pool::take));
         let counts = count_terms(
@@ -418,52 +424,4 @@ pub(crate) fn prepare(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A word too long for the memo ("l'" and 47 letters) and a shorter one (the 47 letters)
-    /// that give the same term: one term, counted twice.
-    #[test]
-    fn a_term_is_counted_once_whether_its_words_are_remembered_or_not() {
-        let analyzer = Analyzer::for_language(Language::French);
-        let letters = "a".repeat(47);
-        for body in [format!("l'{letters} {letters}"), format!("{letters} l'{letters}")] {
-            let article = Article::new("a", "Titre", body.as_str());
-            let counts = term_counts(&article, &FieldWeights::default(), &analyzer);
-            let long: Vec<_> = counts.iter().filter(|(t, _, _)| t.len() > 40).collect();
-            assert_eq!(long.len(), 1, "{counts:?}");
-            assert_eq!(long[0].1, 2.0);
-        }
-    }
-
-    /// Counts by field weight, words too long for the memo included, however many articles a
-    /// thread counts in a row (positions are reset between them).
-    #[test]
-    fn terms_are_counted_by_field_weight_in_order_of_first_appearance() {
-        let analyzer = Analyzer::for_language(Language::French);
-        let fields = FieldWeights::default();
-        let long = "x".repeat(60);
-        let mut article = Article::new(
-            "a",
-            format!("Rabat {long}"),
-            format!("{long} Rabat, {long} l'État."),
-        );
-        article.lead = Some("États".into());
-        article.tags = vec!["Rabat".into()];
-        for _ in 0..3 {
-            let counts = term_counts(&article, &fields, &analyzer);
-            let counts: Vec<(&str, f64, &str)> = counts
-                .iter()
-                .map(|(t, tf, s)| (t.as_str(), *tf, s.as_str()))
-                .collect();
-            assert_eq!(
-                counts,
-                [
-                    ("rabat", 3.0 + 1.0 + 2.0, "rabat"),
-                    (long.as_str(), 3.0 + 2.0, long.as_str()),
-                    ("etat", 2.0 + 1.0, "états"),
-                ]
-            );
-        }
-    }
-}
+mod tests;

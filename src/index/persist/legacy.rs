@@ -9,9 +9,9 @@ use hashbrown::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::format::{StoredArticle, StoredDoc, corrupt, decode_error};
-use crate::analysis::Analyzers;
 use crate::error::Result;
 use crate::index::prepare;
+use crate::index::prepare::Analyzers;
 use crate::index::store::{Doc, Vocabulary};
 use crate::index::{FieldWeights, IndexConfig};
 
