@@ -42,6 +42,7 @@
 pub mod analysis;
 mod article;
 pub mod atomic_file;
+mod buffers;
 mod config;
 pub mod entity;
 mod error;
@@ -51,7 +52,6 @@ mod jsonl;
 mod language;
 pub mod page;
 pub mod rank;
-mod scratch;
 #[cfg(feature = "synth")]
 pub mod synth;
 mod timestamp;

@@ -11,8 +11,8 @@ use hashbrown::HashSet;
 use super::facts::{Facts, NameFacts, PARTICLES, word_facts};
 use super::{AliasTable, key};
 use crate::analysis::{Interner, StopWords, TextId};
+use crate::buffers::BufferPool;
 use crate::language::Language;
-use crate::scratch::Pool;
 
 /// A name found in a text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,8 +42,8 @@ pub(crate) struct Found<'s> {
 
 thread_local! {
     /// The extractor's buffers, kept between the texts a thread reads.
-    static CAPITALS: Pool<usize> = const { Pool::new() };
-    static COVERED: Pool<bool> = const { Pool::new() };
+    static CAPITALS: BufferPool<usize> = const { BufferPool::new() };
+    static COVERED: BufferPool<bool> = const { BufferPool::new() };
 }
 
 /// One word of the text, as the extractor sees it (see [`Words::get`]).
@@ -251,7 +251,7 @@ pub(crate) fn extract_segmented<'t, 'k>(
     let stop = stop_words(lang);
     let key = |i: usize| key_text(words.facts(i).key);
     // Positions of the capitalised words: the only ones most of what follows reads.
-    let mut capitals: Vec<usize> = CAPITALS.with(Pool::take);
+    let mut capitals: Vec<usize> = CAPITALS.with(BufferPool::take);
     capitals.extend((0..words.len()).filter(|&i| words.facts(i).capitalised));
     // Words seen capitalised where capitals mean a name (not at a sentence start), and the
     // other capitalised words also seen in lower case: they tell a name at a sentence start
@@ -286,7 +286,7 @@ pub(crate) fn extract_segmented<'t, 'k>(
     }
 
     let mut buffer = String::new();
-    let mut covered: Vec<bool> = COVERED.with(Pool::take);
+    let mut covered: Vec<bool> = COVERED.with(BufferPool::take);
     covered.resize(words.len(), false);
     quoted_names(text, &words, &mut covered, aliases, out, &mut buffer);
     alias_phrases(text, &words, &key, &mut covered, aliases, out, &mut buffer);

@@ -14,9 +14,9 @@ use hashbrown::HashMap;
 use super::{FieldWeights, Vocabulary};
 use crate::analysis::{TextId, WordIds};
 use crate::article::Article;
+use crate::buffers::BufferPool;
 use crate::entity::{self, AliasTable, Facts, Found};
 use crate::language::Language;
-use crate::scratch::Pool;
 
 pub(crate) use analyzers::Analyzers;
 use analyzers::{MemoAnalyzer, NO_NOTE, Session};
@@ -96,14 +96,14 @@ pub(crate) fn split(text: &str) -> Vec<(usize, &str)> {
 
 thread_local! {
     /// Buffers of split words, kept between the articles a thread prepares.
-    static SPLITS: Pool<(usize, &'static str)> = const { Pool::new() };
+    static SPLITS: BufferPool<(usize, &'static str)> = const { BufferPool::new() };
     /// Buffers of the facts of words (see [`count_terms`]).
-    static FACTS: Pool<Facts> = const { Pool::new() };
+    static FACTS: BufferPool<Facts> = const { BufferPool::new() };
 }
 
 /// [`split`] into a buffer of the thread's pool; give it back with [`SPLITS`].
 fn split_pooled(text: &str) -> Vec<(usize, &str)> {
-    let mut words = SPLITS.with(Pool::take);
+    let mut words = SPLITS.with(BufferPool::take);
     crate::analysis::word_indices_into(text, &mut words);
     words
 }
@@ -146,7 +146,7 @@ impl Positions {
 thread_local! {
     static POSITIONS: RefCell<Positions> = RefCell::new(Positions::default());
     /// Buffers of term counts, kept between the articles a thread prepares.
-    static COUNTS: Pool<Count> = const { Pool::new() };
+    static COUNTS: BufferPool<Count> = const { BufferPool::new() };
 }
 
 /// A term of an article, counted.
@@ -179,7 +179,7 @@ fn count_terms(
         (lead.unwrap_or_default(), fields.lead),
         (body, fields.body),
     ];
-    let mut terms: Vec<Count> = COUNTS.with(Pool::take);
+    let mut terms: Vec<Count> = COUNTS.with(BufferPool::take);
     POSITIONS.with(|positions| {
         // A thread counts one article at a time; a nested call (none today) would count
         // with positions of its own.
@@ -330,7 +330,7 @@ pub(crate) fn prepare(
     let mut learned = Vec::new();
     let terms = analyzers.get(lang).session(|session| {
         // The facts of the words of the title, the lead and the body, for their names.
-        let mut facts = [(); 3].map(|()| FACTS.with(Pool::take));
+        let mut facts = [(); 3].map(|()| FACTS.with(BufferPool::take));
         let counts = count_terms(
             session,
             &article,

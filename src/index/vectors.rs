@@ -87,7 +87,7 @@ impl Index {
     ) -> Vec<Similarity> {
         let derived = self.derived();
         let sharing = self.entity_ids_of(query, derived);
-        self.with_loaded(query_weights(&query.vector, derived), |scratch| {
+        self.with_loaded(&query.vector, derived, |scratch| {
             keys.iter()
                 .map(|&DocKey(slot)| {
                     let shares = every_entity
@@ -152,7 +152,7 @@ impl Index {
     /// Text cosine of a vector and each of `keys`.
     pub(crate) fn cosines_to(&self, vector: &TermVector, keys: &[DocKey]) -> Vec<f64> {
         let derived = self.derived();
-        self.with_loaded(query_weights(vector, derived), |scratch| {
+        self.with_loaded(vector, derived, |scratch| {
             keys.iter()
                 .map(|&DocKey(s)| self.cosine_to_loaded(scratch, s, vector.norm, derived))
                 .collect()
@@ -164,16 +164,23 @@ impl Index {
     /// index was built; `a` and `b` swapped may differ in the last bit.
     pub(crate) fn text_cosines(&self, a: DocKey, bs: &[DocKey]) -> Vec<f64> {
         let derived = self.derived();
-        // As `query_weights` would load the article's TF-IDF vector, without building it.
-        let weights = self.doc(a.0).terms.iter().map(|&(t, tf)| {
-            let idf = derived.idf[t as usize];
-            (t, f64::from(tf) * idf * idf)
-        });
+        let terms = &self.doc(a.0).terms;
         let norm = derived.norms[a.0 as usize];
-        self.with_loaded(weights, |scratch| {
-            bs.iter()
+        with_scratch(0, self.term_postings.len(), |scratch| {
+            // As `with_loaded` would load the article's TF-IDF vector, without building it:
+            // this runs for every pair a page compares.
+            for &(t, tf) in terms {
+                let idf = derived.idf[t as usize];
+                scratch.by_term[t as usize] = f64::from(tf) * idf * idf;
+            }
+            let cosines = bs
+                .iter()
                 .map(|&DocKey(b)| self.cosine_to_loaded(scratch, b, norm, derived))
-                .collect()
+                .collect();
+            for &(t, _) in terms {
+                scratch.by_term[t as usize] = 0.0;
+            }
+            cosines
         })
     }
 
@@ -187,7 +194,7 @@ impl Index {
         keys: &[DocKey],
     ) -> Vec<Vec<String>> {
         let derived = self.derived();
-        let shared: Vec<Vec<u32>> = self.with_loaded(query_weights(against, derived), |scratch| {
+        let shared: Vec<Vec<u32>> = self.with_loaded(against, derived, |scratch| {
             keys.iter()
                 .map(|&DocKey(s)| self.shared_terms(scratch, s))
                 .collect()
@@ -240,18 +247,16 @@ impl Index {
         ids
     }
 
-    /// Runs `f` with `weights` (term id, weight) in this thread's dense query array, then
-    /// clears them: a dot product with an article then needs one array read per term.
-    fn with_loaded<T, W>(&self, weights: W, f: impl FnOnce(&Scratch) -> T) -> T
-    where
-        W: Iterator<Item = (u32, f64)> + Clone,
-    {
+    /// Runs `f` with `vector` in this thread's dense query array, each weight times its
+    /// term's idf, then clears it: a dot product with an article then needs only the
+    /// article's tf, one array read per term.
+    fn with_loaded<T>(&self, vector: &TermVector, derived: &Derived, f: impl FnOnce(&Scratch) -> T) -> T {
         with_scratch(0, self.term_postings.len(), |scratch| {
-            for (t, w) in weights.clone() {
-                scratch.by_term[t as usize] = w;
+            for &(t, w) in &vector.terms {
+                scratch.by_term[t as usize] = w * derived.idf[t as usize];
             }
             let out = f(scratch);
-            for (t, _) in weights {
+            for &(t, _) in &vector.terms {
                 scratch.by_term[t as usize] = 0.0;
             }
             out
@@ -365,18 +370,6 @@ fn entity_overlap(query: &Query<'_>, theirs: &[(u32, f64, &str)]) -> f64 {
     } else {
         0.0
     }
-}
-
-/// A query vector's weights as loaded for dot products, each times its term's idf: an
-/// article's side then needs only its tf.
-fn query_weights<'v>(
-    vector: &'v TermVector,
-    derived: &'v Derived,
-) -> impl Iterator<Item = (u32, f64)> + Clone + 'v {
-    vector
-        .terms
-        .iter()
-        .map(|&(t, w)| (t, w * derived.idf[t as usize]))
 }
 
 /// The L2 norm of a list of weights, summed in the order given.

@@ -1,5 +1,10 @@
 //! What a page holds: its "À lire" links and its list items, each a recommendation with what
 //! the page adds to it (placement, teaser, pinned, fallback).
+//!
+//! The items are their own flat types rather than a [`Recommendation`] plus extras: the page
+//! JSON is a published format, and a flattened `Recommendation` would move `explain` before the
+//! block's fields and give "À lire" links a `published` they never carried. Each is made from a
+//! recommendation in one place ([`read_also_item`], [`list_item`]).
 
 use serde::{Deserialize, Serialize};
 

@@ -4,15 +4,15 @@ use super::builder::PageBuilder;
 use super::items::{ReadAlsoItem, read_also_item};
 use crate::error::quoted;
 use crate::index::{DocKey, TermVector};
-use crate::rank::Scored;
+use crate::rank::Rescored;
 
 /// How many of the article's best candidates the "À lire" paragraphs choose from.
 const READ_ALSO_CANDIDATES: usize = 50;
 
 /// A candidate link: the paragraph it would follow, and the candidate scored against it.
-struct Placement<'a> {
+struct Placement {
     paragraph: usize,
-    scored: Scored<'a>,
+    link: Rescored,
 }
 
 impl<'a> PageBuilder<'a> {
@@ -69,34 +69,37 @@ impl<'a> PageBuilder<'a> {
         // paragraph (its text component becomes the paragraph's cosine); strongest first.
         let mut candidates = self.ranked(&weights, &|c| self.eligible(c) && !used.contains(&c.key));
         candidates.truncate(READ_ALSO_CANDIDATES);
-        let mut options: Vec<Placement<'a>> = Vec::new();
+        let mut options: Vec<Placement> = Vec::new();
         for (p, vector) in vectors.iter().enumerate() {
-            for scored in self.pool.against(vector, &candidates, &weights) {
-                options.push(Placement { paragraph: p, scored });
+            for link in self.pool.against(vector, &candidates, &weights) {
+                options.push(Placement { paragraph: p, link });
             }
         }
         // The strongest link first; ties go to the earlier paragraph, then to the smaller id.
+        let member = |o: &Placement| candidates[o.link.at].member;
         options.sort_by(|a, b| {
-            b.scored
+            b.link
                 .score
-                .total_cmp(&a.scored.score)
+                .total_cmp(&a.link.score)
                 .then(a.paragraph.cmp(&b.paragraph))
-                .then_with(|| a.scored.member.article.id.cmp(&b.scored.member.article.id))
+                .then_with(|| member(a).article.id.cmp(&member(b).article.id))
         });
-        let mut fallback: Option<Placement<'a>> = None;
+        let mut fallback: Option<Placement> = None;
         for option in options {
             if placed.len() == cfg.links {
                 break;
             }
-            let (p, key) = (option.paragraph, option.scored.member.key);
+            let (p, key) = (option.paragraph, member(&option).key);
             if used.contains(&key) || !gap_ok(&placed, p) || self.is_near_duplicate(key, &used) {
                 continue;
             }
-            if option.scored.score < cfg.threshold {
+            if option.link.score < cfg.threshold {
                 fallback.get_or_insert(option);
                 continue;
             }
-            let rec = self.pool.recommendations(vec![option.scored], Some(&vectors[p]));
+            let rec = self
+                .pool
+                .recommendations(vec![option.link.of(&candidates)], Some(&vectors[p]));
             used.push(key);
             placed.push(read_also_item(
                 p,
@@ -113,8 +116,10 @@ impl<'a> PageBuilder<'a> {
                 cfg.threshold
             ));
             let p = option.paragraph;
-            used.push(option.scored.member.key);
-            let rec = self.pool.recommendations(vec![option.scored], Some(&vectors[p]));
+            used.push(member(&option).key);
+            let rec = self
+                .pool
+                .recommendations(vec![option.link.of(&candidates)], Some(&vectors[p]));
             placed.push(read_also_item(
                 p,
                 rec.into_iter().next().expect("one"),

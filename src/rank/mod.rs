@@ -20,5 +20,5 @@ pub use explanation::{Explanation, Recommendation};
 pub use mmr::mmr;
 pub(crate) use order::best_first;
 pub use order::total_order;
-pub(crate) use pool::{CandidatePool, Scored};
+pub(crate) use pool::{CandidatePool, Rescored, Scored};
 pub use weights::Weights;

@@ -26,6 +26,31 @@ pub(crate) struct Scored<'i> {
     pub(crate) explain: Explanation,
 }
 
+/// A ranked candidate scored again against a paragraph ([`CandidatePool::against`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Rescored {
+    /// Its place in the ranked list given.
+    pub(crate) at: usize,
+    /// The text cosine of the paragraph and the candidate.
+    pub(crate) text: f64,
+    pub(crate) score: f64,
+}
+
+impl Rescored {
+    /// The candidate `ranked[self.at]` with this text component and score.
+    pub(crate) fn of<'i>(&self, ranked: &[Scored<'i>]) -> Scored<'i> {
+        let scored = &ranked[self.at];
+        Scored {
+            member: scored.member,
+            score: self.score,
+            explain: Explanation {
+                text: self.text,
+                ..scored.explain.clone()
+            },
+        }
+    }
+}
+
 /// Every candidate of one article, scored once.
 pub(crate) struct CandidatePool<'i> {
     index: &'i Index,
@@ -134,23 +159,24 @@ impl<'i> CandidatePool<'i> {
         vector: &TermVector,
         ranked: &[Scored<'i>],
         weights: &Weights,
-    ) -> Vec<Scored<'i>> {
+    ) -> Vec<Rescored> {
         let keys: Vec<DocKey> = ranked.iter().map(|s| s.member.key).collect();
         ranked
             .iter()
             .zip(self.index.cosines_to(vector, &keys))
-            .map(|(scored, cosine)| {
-                let explain = Explanation {
-                    text: cosine,
-                    ..scored.explain.clone()
+            .enumerate()
+            .map(|(at, (scored, text))| {
+                let components = Components {
+                    text,
+                    ..Components::of(&scored.explain)
                 };
-                Scored {
-                    member: scored.member,
-                    score: weights.combine(&explain),
-                    explain,
+                Rescored {
+                    at,
+                    text,
+                    score: components.score(weights, scored.explain.recency),
                 }
             })
-            .filter(|s| s.score > 0.0)
+            .filter(|r| r.score > 0.0)
             .collect()
     }
 

@@ -18,11 +18,11 @@ pub(crate) fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
 }
 
 /// Buffers of one type kept by a thread between articles.
-pub(crate) struct Pool<T>(std::cell::RefCell<Vec<Vec<T>>>);
+pub(crate) struct BufferPool<T>(std::cell::RefCell<Vec<Vec<T>>>);
 
-impl<T> Pool<T> {
+impl<T> BufferPool<T> {
     pub(crate) const fn new() -> Self {
-        Pool(std::cell::RefCell::new(Vec::new()))
+        BufferPool(std::cell::RefCell::new(Vec::new()))
     }
 
     /// An empty buffer, with the memory of one given back earlier when there is one.
@@ -36,7 +36,7 @@ impl<T> Pool<T> {
         recycle(kept.unwrap_or_default())
     }
 
-    /// Keeps `buffer`'s memory for a later [`Pool::take`]; buffers beyond a few are dropped.
+    /// Keeps `buffer`'s memory for a later [`BufferPool::take`]; buffers beyond a few are dropped.
     pub(crate) fn give<U>(&self, buffer: Vec<U>) {
         debug_assert_eq!(
             Layout::new::<T>(),
@@ -67,7 +67,7 @@ mod tests {
 
     #[test]
     fn a_buffer_given_back_comes_back_empty_with_its_memory_for_another_lifetime() {
-        let pool: Pool<(usize, &'static str)> = Pool::new();
+        let pool: BufferPool<(usize, &'static str)> = BufferPool::new();
         let text = String::from("deux mots");
         let mut words: Vec<(usize, &str)> = pool.take();
         words.extend([(0, &text[..4]), (5, &text[5..])]);
