@@ -227,16 +227,9 @@ impl<'a> PageBuilder<'a> {
 
 /// An article shown without a score: a fallback, or a pin the pool does not have.
 fn unscored(member: &Member<'_>) -> Recommendation {
-    let article = member.article;
-    Recommendation {
-        id: article.id.clone(),
-        title: article.title.clone(),
-        url: article.url.clone(),
-        published: article.published,
-        score: 0.0,
-        explain: Explanation {
-            recency: 1.0,
-            ..Explanation::default()
-        },
-    }
+    let explain = Explanation {
+        recency: 1.0,
+        ..Explanation::default()
+    };
+    Recommendation::of(member.article, 0.0, explain)
 }

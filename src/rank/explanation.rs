@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::article::Timestamp;
+use crate::article::{Article, Timestamp};
 
 /// Why an article was recommended: each component of its score, and what the two share.
 ///
@@ -73,4 +73,18 @@ pub struct Recommendation {
     pub score: f64,
     /// How the score came about.
     pub explain: Explanation,
+}
+
+impl Recommendation {
+    /// `article` recommended with this score and explanation.
+    pub(crate) fn of(article: &Article, score: f64, explain: Explanation) -> Recommendation {
+        Recommendation {
+            id: article.id.clone(),
+            title: article.title.clone(),
+            url: article.url.clone(),
+            published: article.published,
+            score,
+            explain,
+        }
+    }
 }

@@ -223,19 +223,12 @@ impl<'i> CandidatePool<'i> {
             .into_iter()
             .zip(words)
             .map(|(scored, shared_terms)| {
-                let article = scored.member.article;
-                Recommendation {
-                    id: article.id.clone(),
-                    title: article.title.clone(),
-                    url: article.url.clone(),
-                    published: article.published,
-                    score: scored.score,
-                    explain: Explanation {
-                        shared_terms,
-                        shared_entities: self.index.shared_entities(&self.query, scored.member.key),
-                        ..scored.explain
-                    },
-                }
+                let explain = Explanation {
+                    shared_terms,
+                    shared_entities: self.index.shared_entities(&self.query, scored.member.key),
+                    ..scored.explain
+                };
+                Recommendation::of(scored.member.article, scored.score, explain)
             })
             .collect()
     }
